@@ -1,0 +1,225 @@
+"""The table contracts of the input data model (docs/data-model.md), as data.
+
+One ``TableSchema`` per table: its columns in order, which are required, their kind,
+ranges, enum values, defaults and references. ``acctkit.data.validate`` reads these to parse
+and check raw tables; nothing else in acctkit hard-codes a column rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAGES = ("prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost")
+CLOSED_STAGES = ("closed_won", "closed_lost")
+LEVELS = ("user", "manager", "director", "c_level")
+ROLES = ("sponsor", "decision_maker", "influencer", "user", "other")
+CRITERIA = (
+    "sector_fit",
+    "product_fit",
+    "roadmap_fit",
+    "notoriety",
+    "showcase_effect",
+    "reference_capacity",
+    "political_risk",
+    "dependency_risk",
+    "financial_risk",
+    "operational_risk",
+)
+CHANNELS = ("meeting", "call", "email", "workshop", "steering_committee", "event", "other")
+DIRECTIONS = ("inbound", "outbound")
+KINDS = ("new", "renewal", "upsell", "cross_sell")
+ACTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
+SEVERITIES = ("low", "medium", "high", "critical")
+FEEDBACK_KINDS = ("irritant", "praise", "request")
+OUTCOME_EVENTS = ("churn", "downsell", "renewal_lost")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column's rule.
+
+    ``kind`` is one of ``id``, ``str``, ``float``, ``int``, ``date``, ``bool``, ``enum``.
+    ``required``: the column must be in the file and no value may be blank.
+    ``ref``: ``"table.column"`` this id must exist in.
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    ordered: bool = False
+    default: object = None
+    ref: str | None = None
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    date_column: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _account_ref(required: bool = True) -> Column:
+    return Column("account_id", "id", required=required, ref="accounts.account_id")
+
+
+SCHEMA: dict[str, TableSchema] = {
+    s.name: s
+    for s in (
+        TableSchema(
+            "accounts",
+            (
+                Column("account_id", "id", required=True, unique=True),
+                Column("name", "str", required=True),
+                Column("industry", "str"),
+                Column("tier", "str"),
+                Column("owner", "str"),
+                Column("region", "str"),
+                Column("annual_revenue", "float", minimum=0),
+                Column("estimated_budget", "float", minimum=0),
+                Column("tam", "float", minimum=0),
+                Column("gross_margin_pct", "float", minimum=-100, maximum=100),
+                Column("cost_to_serve", "float", minimum=0),
+            ),
+        ),
+        TableSchema(
+            "assessments",
+            (
+                _account_ref(),
+                Column("assessed_on", "date", required=True),
+                Column("criterion", "enum", required=True, choices=CRITERIA),
+                Column("score", "int", required=True, minimum=1, maximum=5),
+                Column("comment", "str"),
+            ),
+            date_column="assessed_on",
+        ),
+        TableSchema(
+            "contacts",
+            (
+                Column("contact_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("name", "str", required=True),
+                Column("title", "str"),
+                Column("business_unit", "str"),
+                Column("level", "enum", choices=LEVELS, ordered=True),
+                Column("role", "enum", choices=ROLES, default="other"),
+                Column("is_key", "bool", default=False),
+                Column("influence", "int", minimum=1, maximum=5),
+                Column("left_on", "date"),
+            ),
+            date_column="left_on",
+        ),
+        TableSchema(
+            "interactions",
+            (
+                Column("interaction_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("contact_id", "id", ref="contacts.contact_id"),
+                Column("occurred_on", "date", required=True),
+                Column("channel", "enum", choices=CHANNELS),
+                Column("direction", "enum", choices=DIRECTIONS),
+                Column("response_hours", "float", minimum=0),
+                Column("co_construction", "bool", default=False),
+                Column("introduction", "bool", default=False),
+            ),
+            date_column="occurred_on",
+        ),
+        TableSchema(
+            "opportunities",
+            (
+                Column("opportunity_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("name", "str"),
+                Column("product", "str"),
+                Column("business_unit", "str"),
+                Column("kind", "enum", required=True, choices=KINDS),
+                Column("amount", "float", required=True, minimum=0),
+                Column("stage", "enum", required=True, choices=STAGES, ordered=True),
+                Column("probability", "float", minimum=0, maximum=100),
+                Column("created_on", "date", required=True),
+                Column("expected_close_on", "date"),
+                Column("closed_on", "date"),
+            ),
+            date_column="created_on",
+        ),
+        TableSchema(
+            "stage_history",
+            (
+                Column(
+                    "opportunity_id", "id", required=True, ref="opportunities.opportunity_id"
+                ),
+                Column("changed_on", "date", required=True),
+                Column("stage", "enum", required=True, choices=STAGES, ordered=True),
+            ),
+            date_column="changed_on",
+        ),
+        TableSchema(
+            "actions",
+            (
+                Column("action_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("title", "str", required=True),
+                Column("owner", "str"),
+                Column("due_on", "date", required=True),
+                Column("done_on", "date"),
+                Column("status", "enum", choices=ACTION_STATUSES),
+            ),
+            date_column="due_on",
+        ),
+        TableSchema(
+            "nps_responses",
+            (
+                Column("response_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("contact_id", "id", ref="contacts.contact_id"),
+                Column("responded_on", "date", required=True),
+                Column("score", "int", required=True, minimum=0, maximum=10),
+            ),
+            date_column="responded_on",
+        ),
+        TableSchema(
+            "tickets",
+            (
+                Column("ticket_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("opened_on", "date", required=True),
+                Column("closed_on", "date"),
+                Column("severity", "enum", required=True, choices=SEVERITIES, ordered=True),
+                Column("category", "str"),
+            ),
+            date_column="opened_on",
+        ),
+        TableSchema(
+            "feedback",
+            (
+                Column("feedback_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("recorded_on", "date", required=True),
+                Column("kind", "enum", required=True, choices=FEEDBACK_KINDS),
+                Column("text", "str"),
+            ),
+            date_column="recorded_on",
+        ),
+        TableSchema(
+            "outcomes",
+            (
+                _account_ref(),
+                Column("occurred_on", "date", required=True),
+                Column("event", "enum", required=True, choices=OUTCOME_EVENTS),
+            ),
+            date_column="occurred_on",
+        ),
+    )
+}
+
+REQUIRED_TABLES = ("accounts",)

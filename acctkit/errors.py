@@ -1,0 +1,66 @@
+"""The one exceptions module: every error acctkit raises on purpose is an AcctkitError.
+
+The CLI turns an ``AcctkitError`` into a readable message and exit code 2; any other
+exception is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AcctkitError(Exception):
+    """Base class of every error acctkit raises on purpose."""
+
+
+class ConfigError(AcctkitError):
+    """An invalid configuration (unknown key, negative weight, thresholds out of order)."""
+
+
+class ModelError(AcctkitError):
+    """The early-warning model cannot be fitted, scored or loaded."""
+
+
+class ReportError(AcctkitError):
+    """A review report cannot be built or rendered."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the input data.
+
+    ``rows`` are numbered as in the file: 1-based, with the header as row 1, so the first
+    data row is row 2 (the row number a spreadsheet shows).
+    """
+
+    table: str
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or self.table
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        if self.rows:
+            where += f", {_format_rows(self.rows)}"
+        return f"{where}: {self.message}"
+
+
+def _format_rows(rows: tuple[int, ...], limit: int = 5) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    more = len(rows) - limit
+    label = "row" if len(rows) == 1 else "rows"
+    return f"{label} {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+class DataValidationError(AcctkitError):
+    """The input portfolio is invalid; ``problems`` lists every problem found, in one go."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None):
+        self.problems = list(problems)
+        self.source = source
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} found in {source or 'the portfolio'}:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
