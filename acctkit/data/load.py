@@ -103,20 +103,34 @@ def _assemble(
             typed[name] = frame
             problems.extend(found)
     if "accounts" in typed:
-        problems.extend(_check_references(typed, raws))
+        problems.extend(_check_references(typed, raws, _unreliable(problems)))
     if problems:
         raise DataValidationError(problems, source=source)
     return Portfolio(**_categorise(typed), source=source)
 
 
-def _check_references(typed: dict[str, pd.DataFrame], raws: dict[str, RawTable]) -> list[Problem]:
+def _unreliable(problems: list[Problem]) -> set[str]:
+    """Tables whose rows cannot serve as a reference (their key is broken or absent)."""
+    keys = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
+    return {
+        p.table
+        for p in problems
+        if p.table in keys and (p.column in (keys[p.table], None))
+    }
+
+
+def _check_references(
+    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], unreliable: set[str]
+) -> list[Problem]:
+    """Ids that must exist elsewhere; a broken target table is not checked against (its own
+    problem is reported already, and every reference to it would only repeat it)."""
     problems = []
     for name, frame in typed.items():
         for column in SCHEMA[name].columns:
             if column.ref is None:
                 continue
             target_table, target_column = column.ref.split(".")
-            if target_table not in typed:
+            if target_table not in typed or target_table in unreliable:
                 continue
             known = typed[target_table][target_column].dropna()
             values = frame[column.name]
@@ -132,14 +146,14 @@ def _check_references(typed: dict[str, pd.DataFrame], raws: dict[str, RawTable])
                         raws[name].label,
                     )
                 )
-    problems.extend(_check_contact_accounts(typed, raws))
+    problems.extend(_check_contact_accounts(typed, raws, unreliable))
     return problems
 
 
 def _check_contact_accounts(
-    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable]
+    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], unreliable: set[str]
 ) -> list[Problem]:
-    if "contacts" not in typed:
+    if "contacts" not in typed or {"contacts", "accounts"} & unreliable:
         return []
     owner = typed["contacts"].drop_duplicates("contact_id").set_index("contact_id")["account_id"]
     problems = []
@@ -148,7 +162,9 @@ def _check_contact_accounts(
             continue
         frame = typed[name]
         contact_account = frame["contact_id"].map(owner)
-        mismatch = contact_account.notna() & (contact_account != frame["account_id"])
+        known_account = frame["account_id"].isin(typed["accounts"]["account_id"])
+        mismatch = known_account & contact_account.notna()
+        mismatch &= contact_account.astype(object) != frame["account_id"].astype(object)
         if mismatch.any():
             first = mismatch.idxmax()
             problems.append(

@@ -100,11 +100,15 @@ def boolean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def date(raw: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Calendar dates (time of day dropped). ISO always; DD/MM/YYYY when ``dayfirst``."""
+    """Calendar dates (time of day dropped). ISO always; DD/MM/YYYY when ``dayfirst``.
+
+    The values keep the resolution pandas parsed them at (so year 2999 does not overflow);
+    ``validate`` checks the range, then casts to ``datetime64[ns]``.
+    """
     blank = is_blank(raw)
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
-        return values.dt.normalize().astype("datetime64[ns]"), pd.Series(False, index=raw.index)
+        return values.dt.normalize(), pd.Series(False, index=raw.index)
     if raw.dtype == object and raw.map(lambda v: hasattr(v, "year"), na_action="ignore").any():
         native = raw.map(lambda v: pd.Timestamp(v) if hasattr(v, "year") else v,
                          na_action="ignore")
@@ -119,8 +123,7 @@ def date(raw: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
             break
         values.loc[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
         todo = values.isna() & strings.notna()
-    values = values.astype("datetime64[ns]").dt.normalize()
-    return values, todo & ~blank
+    return values.dt.normalize(), todo & ~blank
 
 
 def _timestamp_to_iso(value):

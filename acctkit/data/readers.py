@@ -81,13 +81,12 @@ def read_csv(name: str, path: Path) -> RawTable:
         raise ValueError("is empty (no header row)")
     separator = _detect_separator(text)
     frame = pd.read_csv(
-        io.StringIO(text),
-        sep=separator,
-        dtype=str,
-        keep_default_na=False,
+        io.StringIO(text), sep=separator, dtype=str, header=None, keep_default_na=False,
         na_filter=False,
-        skipinitialspace=False,
     )
+    # The header is set by hand so that duplicated names stay visible to validation
+    # (pandas would rename the second 'x' to 'x.1').
+    frame = frame.iloc[1:].set_axis(list(frame.iloc[0]), axis=1).reset_index(drop=True)
     return RawTable(name, frame, path.name, decimal="," if separator == ";" else ".")
 
 

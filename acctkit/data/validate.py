@@ -111,7 +111,7 @@ def _parse_column(
         if bad.any():
             what = "a number" if column.kind == "float" else "a whole number"
             found.add(f"expected {what}, got {_examples(raw[bad])}", name, bad)
-        _check_range(values, column, found)
+        _check_range(values, raw, column, found)
     elif column.kind == "bool":
         values, bad = parse.boolean(raw)
         if bad.any():
@@ -134,6 +134,7 @@ def _parse_column(
                 name,
                 implausible,
             )
+        values = values.where(~implausible).astype("datetime64[ns]")
     else:
         values = parse.enum(raw)
         unknown = values.notna() & ~values.isin(column.choices)
@@ -166,7 +167,9 @@ def _enum_message(bad: pd.Series, column: Column) -> str:
     return message + (f" ({'; '.join(hints)})" if hints else "")
 
 
-def _check_range(values: pd.Series, column: Column, found: _Collector) -> None:
+def _check_range(
+    values: pd.Series, raw: pd.Series, column: Column, found: _Collector
+) -> None:
     low, high = column.minimum, column.maximum
     if low is None and high is None:
         return
@@ -183,7 +186,7 @@ def _check_range(values: pd.Series, column: Column, found: _Collector) -> None:
             expected = f">= {low:g}"
         else:
             expected = f"<= {high:g}"
-        found.add(f"expected a value {expected}, got {_examples(values[out])}", column.name, out)
+        found.add(f"expected a value {expected}, got {_examples(raw[out])}", column.name, out)
 
 
 def _check_unique(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:

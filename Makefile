@@ -1,0 +1,44 @@
+# acctkit: `make help` lists the targets. `make demo` and `make test` set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## install: create .venv and install acctkit with its dev tools (done by the other targets)
+install: $(STAMP)
+
+## demo: generate the demo portfolio into data/demo and run the monthly review on it
+demo: $(STAMP)
+	$(BIN)/acctkit demo
+
+## test: run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lint: ruff check and format check
+lint: $(STAMP)
+	$(BIN)/ruff check acctkit tests benchmarks
+	$(BIN)/ruff format --check acctkit tests benchmarks
+
+## bench: run the benchmarks (prints markdown tables; takes a few minutes)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_generate.py
+	$(BIN)/python benchmarks/bench_kpis.py
+
+## clean: remove the virtual environment and caches (keeps data/ and reports/)
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+
+.PHONY: help install demo test lint bench clean

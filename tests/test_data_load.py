@@ -1,0 +1,296 @@
+"""Loading portfolios: every format, typed columns, and precise errors for bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acctkit.data import from_frames, load_portfolio
+from acctkit.errors import DataValidationError
+from tests.conftest import TINY, folder_digest, write_tables
+
+
+def _check_tiny(p) -> None:
+    accounts = p.accounts
+    assert list(accounts["account_id"]) == ["007", "A2"]
+    assert list(p.account_ids) == ["007", "A2"]
+    assert accounts.loc[0, "name"] == "Compagnie Générale des Éclairages"
+    assert accounts["annual_revenue"].tolist() == [500000.0, 100000.5]
+    contacts = p.contacts
+    assert contacts["is_key"].tolist() == [True, True, True]
+    assert contacts["influence"].tolist()[0] == 4 and pd.isna(contacts["influence"][1])
+    assert contacts["left_on"].tolist()[2] == pd.Timestamp("2026-05-31")
+    assert str(contacts["level"].dtype) == "category" and contacts["level"].cat.ordered
+    inter = p.interactions
+    assert inter["co_construction"].tolist() == [True, False, False]
+    assert inter["introduction"].tolist() == [False, True, False]
+    assert pd.isna(inter.loc[1, "contact_id"])
+    assert inter["response_hours"].tolist()[2] == 2.5
+    assert inter["occurred_on"].dtype == "datetime64[ns]"
+    assert list(inter["account_id"].cat.categories) == ["007", "A2"]
+    assert list(inter["contact_id"].cat.categories) == ["K1", "K2", "K3"]
+    assert p.actions["status"].tolist() == ["done", "cancelled"]  # default from done_on
+    assert pd.isna(p.opportunities.loc[0, "probability"])
+    assert p.opportunities["stage"].tolist() == ["closed_won", "negotiation"]
+    assert p.assessments is None and p.outcomes is None
+
+
+def test_csv_comma(tiny_folder):
+    _check_tiny(load_portfolio(tiny_folder))
+
+
+def test_csv_semicolon_decimal_comma_bom_crlf(tmp_path):
+    french = {}
+    for name, text in TINY.items():
+        lines = [line.replace(",", ";") for line in text.strip().splitlines()]
+        french[name] = "\r\n".join(lines) + "\r\n"
+    french["accounts"] = french["accounts"].replace("100000.5", "100000,5")
+    french["interactions"] = french["interactions"].replace(";2.5;", ";2,5;")
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    for name, text in french.items():
+        (folder / f"{name}.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    _check_tiny(load_portfolio(folder))
+
+
+def _raw_frames() -> dict[str, pd.DataFrame]:
+    from io import StringIO
+
+    frames = {}
+    for name, text in TINY.items():
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+        for column in frame.columns:
+            if column.endswith("_on"):
+                frame[column] = pd.to_datetime(frame[column].replace("", None))
+        frames[name] = frame
+    return frames
+
+
+def test_parquet(tmp_path):
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    for name, frame in _raw_frames().items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    _check_tiny(load_portfolio(folder))
+
+
+def test_xlsx_workbook(tmp_path):
+    path = tmp_path / "portfolio.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in _raw_frames().items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    _check_tiny(load_portfolio(path))
+
+
+def test_from_frames_validates_too():
+    _check_tiny(from_frames(_raw_frames()))
+    with pytest.raises(DataValidationError, match="unknown table 'acounts'"):
+        from_frames({**_raw_frames(), "acounts": pd.DataFrame()})
+
+
+def test_dayfirst_dates(tmp_path):
+    tables = dict(TINY, actions=TINY["actions"].replace("2026-04-30", "30/04/2026"))
+    folder = write_tables(tmp_path / "d", tables)
+    assert load_portfolio(folder, dayfirst=True).actions["due_on"][0] == pd.Timestamp("2026-04-30")
+
+
+def test_extra_columns_are_kept(tmp_path):
+    text = TINY["accounts"].replace("cost_to_serve\n", "cost_to_serve,crm_url\n")
+    text = text.replace("50000\n", "50000,https://crm/1\n").replace("10000\n", "10000,\n")
+    p = load_portfolio(write_tables(tmp_path / "x", dict(TINY, accounts=text)))
+    assert p.accounts["crm_url"].tolist()[0] == "https://crm/1"
+
+
+def test_summary_and_html_repr(tiny_folder):
+    p = load_portfolio(tiny_folder)
+    summary = p.summary()
+    assert summary.loc["interactions", "rows"] == 3
+    assert summary.loc["interactions", "first_date"] == pd.Timestamp("2026-04-02")
+    assert summary.loc["interactions", "last_date"] == pd.Timestamp("2026-06-10")
+    assert "<table" in p._repr_html_() and "2 accounts" in p._repr_html_()
+
+
+def _edit(table: str, old: str, new: str):
+    return lambda tables: {**tables, table: tables[table].replace(old, new, 1)}
+
+
+# Each case: how to break TINY, and the exact problem line it must give.
+INVALID = {
+    "missing accounts": (
+        lambda t: {k: v for k, v in t.items() if k != "accounts"},
+        "accounts: the required table 'accounts' is missing",
+    ),
+    "missing required column": (
+        _edit("accounts", "account_id,name,", "account_id,company,"),
+        "accounts.csv: required column 'name' is missing",
+    ),
+    "duplicate id": (
+        _edit("accounts", "A2,Café", "007,Café"),
+        "accounts.csv, column 'account_id', rows 2, 3: duplicate id '007'",  # no echo in others
+    ),
+    "blank required value": (
+        _edit("contacts", "K2,007,Tom", "K2,007,"),
+        "contacts.csv, column 'name', row 3: is required but blank",
+    ),
+    "not a number": (
+        _edit("accounts", "100000.5", "lots"),
+        "accounts.csv, column 'annual_revenue', row 3: expected a number, got 'lots'",
+    ),
+    "negative amount": (
+        _edit("opportunities", "60000", "-60000"),
+        "opportunities.csv, column 'amount', row 3: expected a value >= 0, got '-60000'",
+    ),
+    "margin out of range": (
+        _edit("accounts", ",30,50000", ",150,50000"),
+        "accounts.csv, column 'gross_margin_pct', row 2: "
+        "expected a value between -100 and 100, got '150'",
+    ),
+    "unknown enum": (
+        _edit("contacts", "manager,Operations", "boss,Operations"),
+        "contacts.csv, column 'level', row 3: unknown value 'boss'; "
+        "expected one of: user, manager, director, c_level",
+    ),
+    "enum in another case": (
+        _edit("interactions", "meeting", "Meeting"),
+        "interactions.csv, column 'channel', row 2: unknown value 'Meeting'; expected one of: "
+        "meeting, call, email, workshop, steering_committee, event, other "
+        "('Meeting' should be written 'meeting')",
+    ),
+    "bad boolean": (
+        _edit("contacts", "sponsor,oui", "sponsor,maybe"),
+        "contacts.csv, column 'is_key', row 2: "
+        "expected true/false (or yes/no, oui/non, 1/0), got 'maybe'",
+    ),
+    "day-first date without the option": (
+        _edit("actions", "2026-04-30", "30/04/2026"),
+        "actions.csv, column 'due_on', row 2: expected a date YYYY-MM-DD, got '30/04/2026'; "
+        "for DD/MM/YYYY dates say the file is day-first (--dayfirst)",
+    ),
+    "implausible date": (
+        _edit("tickets", "2026-06-25", "2999-06-25"),
+        "tickets.csv, column 'opened_on', row 2: "
+        "date out of the plausible range 1950-2100: '2999-06-25'",
+    ),
+    "fractional integer": (
+        _edit("contacts", "sponsor,oui,4", "sponsor,oui,3.5"),
+        "contacts.csv, column 'influence', row 2: expected a whole number, got '3.5'",
+    ),
+    "influence out of range": (
+        _edit("contacts", "sponsor,oui,4", "sponsor,oui,7"),
+        "contacts.csv, column 'influence', row 2: expected a value between 1 and 5, got '7'",
+    ),
+    "dangling account": (
+        _edit("tickets", "T1,007", "T1,008"),
+        "tickets.csv, column 'account_id', row 2: '008' not found in accounts.account_id",
+    ),
+    "contact of another account": (
+        _edit("interactions", "J3,A2,K3", "J3,A2,K1"),
+        "interactions.csv, column 'contact_id', row 4: the contact belongs to another account "
+        "(e.g. contact 'K1' is of account '007', not 'A2')",
+    ),
+    "closed stage without closed_on": (
+        _edit("opportunities", "2026-05-31,2026-05-20", "2026-05-31,"),
+        "opportunities.csv, column 'closed_on', row 2: "
+        "closed_on is required when the stage is closed_won or closed_lost",
+    ),
+    "open stage with closed_on": (
+        _edit("opportunities", "2026-08-31,", "2026-08-31,2026-09-01"),
+        "opportunities.csv, column 'closed_on', row 3: closed_on must be empty while the stage "
+        "is open",
+    ),
+    "done without done_on": (
+        _edit("actions", "2026-05-10,,cancelled", "2026-05-10,,done"),
+        "actions.csv, column 'done_on', row 3: status is done but done_on is empty",
+    ),
+    "ticket closed before opened": (
+        _edit("tickets", "2026-06-25,,", "2026-06-25,2026-06-01,"),
+        "tickets.csv, column 'closed_on', row 2: closed_on is before opened_on",
+    ),
+    "duplicated header": (
+        _edit("tickets", "severity,category", "severity,severity"),
+        "tickets.csv, column 'severity': the header 'severity' appears more than once",
+    ),
+    "empty file": (
+        lambda t: {**t, "tickets": ""},
+        "tickets.csv: is empty (no header row)",
+    ),
+    "misspelt required column": (
+        _edit("tickets", "ticket_id,", "Ticket ID,"),
+        "tickets.csv: required column 'ticket_id' is missing "
+        "(found 'Ticket ID': rename it to 'ticket_id')",
+    ),
+    "unknown stage history opportunity": (
+        lambda t: {**t, "stage_history": "opportunity_id,changed_on,stage\nP9,2026-05-01,proposal\n"},
+        "stage_history.csv, column 'opportunity_id', row 2: "
+        "'P9' not found in opportunities.opportunity_id",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_invalid_input_gives_the_precise_problem(tmp_path, case):
+    breaker, expected = INVALID[case]
+    folder = write_tables(tmp_path / "bad", breaker(dict(TINY)))
+    before = folder_digest(folder)
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(folder)
+    assert [str(p) for p in caught.value.problems] == [expected]
+    assert folder_digest(folder) == before  # source files are only read
+
+
+def test_non_utf8_file(tmp_path):
+    folder = write_tables(tmp_path / "latin", TINY)
+    (folder / "accounts.csv").write_bytes(TINY["accounts"].encode("cp1252"))
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(folder)
+    first_accent = TINY["accounts"].index("é")  # one byte per character before it
+    assert [str(p) for p in caught.value.problems] == [
+        f"accounts.csv: is not UTF-8 text (byte {first_accent}); "
+        "save it as 'CSV UTF-8' and try again"
+    ]
+
+
+def test_two_files_for_one_table(tiny_folder):
+    shutil.copy(tiny_folder / "tickets.csv", tiny_folder / "tickets.xlsx")
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(tiny_folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "tickets: several files for this table (tickets.csv, tickets.xlsx); keep one"
+    ]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    tables = dict(TINY)
+    for name, old, new in (
+        ("contacts", "manager,Operations", "boss,Operations"),
+        ("tickets", "T1,007", "T1,008"),
+        ("opportunities", "60000", "-60000"),
+    ):
+        tables[name] = tables[name].replace(old, new, 1)
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(write_tables(tmp_path / "three", tables))
+    assert len(caught.value.problems) == 3
+    assert str(caught.value).startswith("3 problems found in ")
+
+
+def test_missing_source():
+    with pytest.raises(DataValidationError, match="does not exist"):
+        load_portfolio(Path("/no/such/folder"))
+
+
+def test_ids_with_leading_zeros_stay_strings(tmp_path):
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    frames = _raw_frames()
+    frames["accounts"]["account_id"] = ["007", "0042"]
+    for name in ("contacts", "interactions", "opportunities", "actions", "tickets"):
+        frames[name]["account_id"] = frames[name]["account_id"].replace({"A2": "0042"})
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    p = load_portfolio(folder)
+    assert list(p.account_ids) == ["007", "0042"]
+    assert np.array_equal(p.tickets["account_id"].astype(str), ["007"])
