@@ -24,7 +24,8 @@ def _pyproject_requirements() -> dict[str, str]:
 
 
 def _environment_requirements() -> dict[str, str]:
-    lines = (ROOT / "environment.yml").read_text().splitlines()
+    text = (ROOT / "environment.yml").read_text()
+    lines = text.split("dependencies:", 1)[1].splitlines()
     deps = {}
     for line in lines:
         match = re.match(r"^  - ([A-Za-z0-9_.\-]+)(.*)$", line)
