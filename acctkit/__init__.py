@@ -1,2 +1,39 @@
-"""acctkit: key-account plan KPIs, early-warning risk and review reports."""
+"""acctkit: key-account plan KPIs, early-warning risk and monthly review reports.
+
+The public API is listed in ``__all__``. Names are imported on first use, so that
+``import acctkit`` stays fast in every report kernel (scikit-learn and matplotlib load only
+when a model or a chart is asked for).
+"""
+
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "AcctkitError": "acctkit.errors",
+    "ConfigError": "acctkit.errors",
+    "DataValidationError": "acctkit.errors",
+    "ModelError": "acctkit.errors",
+    "ReportError": "acctkit.errors",
+    "Portfolio": "acctkit.data",
+    "load_portfolio": "acctkit.data",
+    "from_frames": "acctkit.data",
+    "demo_portfolio": "acctkit.datasets",
+    "generate_tables": "acctkit.datasets",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'acctkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
