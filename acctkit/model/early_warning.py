@@ -1,0 +1,280 @@
+"""The early-warning model: a logistic regression on engagement slowdown, irritants,
+NPS drift and critical tickets, evaluated honestly on a time-based hold-out and explained
+account by account.
+
+Follows scikit-learn conventions: ``__init__`` only stores its arguments, ``fit`` returns
+``self``, learned attributes end with ``_``. One ``Pipeline`` holds every step (impute with
+missing indicators, scale, logistic regression) so training and scoring cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from acctkit.errors import ModelError
+from acctkit.model.drivers import describe_drivers
+from acctkit.model.features import FEATURES, build_panel, features_at
+
+MIN_POSITIVES = 10
+HOLDOUT_SHARE = 0.25
+FORMAT_VERSION = 1
+
+
+def _pipeline(C: float):
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+            ("scale", StandardScaler()),
+            ("logit", LogisticRegression(C=C, class_weight="balanced", max_iter=1000)),
+        ]
+    )
+
+
+class EarlyWarningModel:
+    """Probability that an account has a churn, downsell or lost renewal within the horizon.
+
+    Parameters
+    ----------
+    horizon_days
+        H: a snapshot at t is labelled 1 when an ``outcomes`` event falls in (t, t + H].
+    window_days
+        W: the window the features are counted over (as in the KPI catalogue).
+    C
+        Inverse regularisation strength of the logistic regression.
+    features
+        Feature names to use (default: the catalogue's four).
+
+    Examples
+    --------
+    >>> from acctkit import EarlyWarningModel, demo_portfolio
+    >>> p = demo_portfolio()                                   # doctest: +SKIP
+    >>> model = EarlyWarningModel().fit(p, "2026-10-31")       # doctest: +SKIP
+    >>> model.metrics_                                         # doctest: +SKIP
+    """
+
+    def __init__(self, horizon_days=180, window_days=90, C=1.0, features=None):
+        self.horizon_days = horizon_days
+        self.window_days = window_days
+        self.C = C
+        self.features = features
+
+    # -- fitting -------------------------------------------------------------------------
+    @property
+    def _features(self) -> list[str]:
+        chosen = list(self.features) if self.features is not None else list(FEATURES)
+        unknown = [f for f in chosen if f not in FEATURES]
+        if unknown or not chosen:
+            raise ModelError(f"unknown feature(s) {unknown}; choose among: {', '.join(FEATURES)}")
+        return chosen
+
+    def fit(self, portfolio, as_of) -> EarlyWarningModel:
+        """Build the panel up to ``as_of``, evaluate on the latest 25 % of snapshot dates,
+        then refit on every snapshot. Returns ``self``."""
+        features = self._features
+        panel = build_panel(
+            portfolio, as_of, horizon_days=self.horizon_days, window_days=self.window_days
+        )
+        _check_trainable(panel, "the panel")
+        dates = np.sort(panel["snapshot_date"].unique())
+        n_holdout = max(1, math.ceil(len(dates) * HOLDOUT_SHARE))
+        if len(dates) - n_holdout < 1:
+            raise ModelError(
+                f"only {len(dates)} snapshot date(s) before {pd.Timestamp(as_of).date()}: "
+                "need at least 2 (more history, or a shorter horizon)"
+            )
+        holdout_start = dates[-n_holdout]
+        train = panel[panel["snapshot_date"] < holdout_start]
+        holdout = panel[panel["snapshot_date"] >= holdout_start]
+        _check_trainable(train, "the training part of the panel")
+
+        model = _pipeline(self.C).fit(train[features], train["label"])
+        scores = {
+            "model": model.predict_proba(holdout[features])[:, 1],
+            "base rate": np.full(len(holdout), train["label"].mean()),
+            "NPS drift rule": _nps_rule(train, holdout),
+        }
+        self.metrics_ = _metrics(train, holdout, scores)
+        self.pipeline_ = _pipeline(self.C).fit(panel[features], panel["label"])
+        self.features_ = features
+        self.as_of_ = pd.Timestamp(as_of).normalize()
+        self.holdout_start_ = pd.Timestamp(holdout_start)
+        self.n_snapshots_ = len(panel)
+        self.holdout_predictions_ = holdout[["account_id", "snapshot_date", "label"]].assign(
+            risk_probability=scores["model"], nps_rule=scores["NPS drift rule"]
+        )
+        return self
+
+    # -- learned summaries ---------------------------------------------------------------
+    @property
+    def coefficients_(self) -> pd.DataFrame:
+        """Coefficient and odds ratio (per standard deviation) of each model input."""
+        self._check_fitted()
+        logit = self.pipeline_.named_steps["logit"]
+        names = list(self.pipeline_[:-1].get_feature_names_out(self.features_))
+        frame = pd.DataFrame(
+            {"coefficient": logit.coef_[0], "odds_ratio": np.exp(logit.coef_[0])},
+            index=pd.Index([_clean_name(n) for n in names], name="feature"),
+        )
+        intercept = pd.DataFrame(
+            {"coefficient": logit.intercept_, "odds_ratio": np.exp(logit.intercept_)},
+            index=pd.Index(["intercept"], name="feature"),
+        )
+        return pd.concat([frame, intercept])
+
+    # -- scoring -------------------------------------------------------------------------
+    def predict_proba(self, portfolio, as_of) -> pd.Series:
+        """Risk probability per account at ``as_of`` (accounts already churned left out)."""
+        self._check_fitted()
+        current = self._current(portfolio, as_of)
+        probability = self.pipeline_.predict_proba(current[self.features_])[:, 1]
+        return pd.Series(probability, index=current.index, name="risk_probability")
+
+    def explain(self, portfolio, as_of, *, top: int = 3) -> pd.DataFrame:
+        """Per account: probability, each input's contribution (coefficient x standardised
+        value) and the top drivers that raise the risk, in plain English and French."""
+        self._check_fitted()
+        current = self._current(portfolio, as_of)
+        transformed = self.pipeline_[:-1].transform(current[self.features_])
+        coef = self.pipeline_.named_steps["logit"].coef_[0]
+        names = [_clean_name(n) for n in self.pipeline_[:-1].get_feature_names_out(self.features_)]
+        contributions = pd.DataFrame(
+            transformed * coef, index=current.index, columns=[f"contribution_{n}" for n in names]
+        )
+        probability = self.pipeline_.predict_proba(current[self.features_])[:, 1]
+        out = pd.concat([current, contributions], axis=1).assign(risk_probability=probability)
+        for lang in ("en", "fr"):
+            out[f"drivers_{lang}"] = describe_drivers(out, names, lang=lang, top=top)
+        return out
+
+    def _current(self, portfolio, as_of) -> pd.DataFrame:
+        frame = features_at(portfolio, [as_of], window_days=self.window_days)
+        frame = frame[~frame["churned"]].set_index("account_id")
+        return frame.drop(columns=["snapshot_date", "churned"])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "pipeline_"):
+            raise ModelError(
+                "this EarlyWarningModel is not fitted yet: call .fit(portfolio, as_of)"
+            )
+
+    # -- files ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to a safe skops file with its metadata."""
+        from acctkit.model.persistence import save_object
+
+        self._check_fitted()
+        payload = {
+            "format_version": FORMAT_VERSION,
+            "params": {
+                "horizon_days": int(self.horizon_days),
+                "window_days": int(self.window_days),
+                "C": float(self.C),
+            },
+            "features": list(self.features_),
+            "as_of": self.as_of_.strftime("%Y-%m-%d"),
+            "holdout_start": self.holdout_start_.strftime("%Y-%m-%d"),
+            "n_snapshots": int(self.n_snapshots_),
+            "metrics": {
+                k: _plain(v) for k, v in self.metrics_.reset_index().to_dict("list").items()
+            },
+            "versions": _library_versions(),
+            "pipeline": self.pipeline_,
+        }
+        return save_object(payload, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> EarlyWarningModel:
+        """Load a model written by :meth:`save`; refuses files with unexpected types."""
+        from acctkit.model.persistence import load_object
+
+        payload = load_object(path)
+        if not isinstance(payload, dict) or payload.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"'{path}' is not an acctkit early-warning model file")
+        model = cls(features=payload["features"], **payload["params"])
+        model.pipeline_ = payload["pipeline"]
+        model.features_ = list(payload["features"])
+        model.as_of_ = pd.Timestamp(payload["as_of"])
+        model.holdout_start_ = pd.Timestamp(payload["holdout_start"])
+        model.n_snapshots_ = payload["n_snapshots"]
+        model.metrics_ = pd.DataFrame(payload["metrics"]).set_index("scorer")
+        model.versions_ = payload["versions"]
+        return model
+
+    def __repr__(self) -> str:
+        return (
+            f"EarlyWarningModel(horizon_days={self.horizon_days}, "
+            f"window_days={self.window_days}, C={self.C}, features={self.features})"
+        )
+
+
+def _check_trainable(panel: pd.DataFrame, what: str) -> None:
+    positives = int(panel["label"].sum())
+    if panel.empty or positives == 0 or positives == len(panel):
+        raise ModelError(
+            f"{what} has only one class ({len(panel)} rows, {positives} positive): the "
+            "model needs accounts with and without an outcome (churn, downsell, renewal_lost)"
+        )
+    if positives < MIN_POSITIVES:
+        raise ModelError(
+            f"{what} has {positives} positive snapshot(s); at least {MIN_POSITIVES} are needed "
+            "to fit the early-warning model (more history or more accounts with outcomes)"
+        )
+
+
+def _nps_rule(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
+    """The one-feature baseline: a logistic regression on NPS drift alone."""
+    rule = _pipeline(1.0).fit(train[["nps_score_drift"]], train["label"])
+    return rule.predict_proba(holdout[["nps_score_drift"]])[:, 1]
+
+
+def _metrics(train: pd.DataFrame, holdout: pd.DataFrame, scores: dict) -> pd.DataFrame:
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+    y = holdout["label"].to_numpy()
+    both = len(np.unique(y)) == 2
+    rows = []
+    for name, score in scores.items():
+        rows.append(
+            {
+                "scorer": name,
+                "roc_auc": roc_auc_score(y, score) if both else np.nan,
+                "average_precision": average_precision_score(y, score) if both else np.nan,
+                "brier": brier_score_loss(y, score),
+                "base_rate": float(y.mean()),
+                "train_rows": len(train),
+                "train_positives": int(train["label"].sum()),
+                "holdout_rows": len(holdout),
+                "holdout_positives": int(y.sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("scorer")
+
+
+def _clean_name(name: str) -> str:
+    return name.replace("missingindicator_", "missing_")
+
+
+def _plain(values: list) -> list:
+    return [v.item() if hasattr(v, "item") else v for v in values]
+
+
+def _library_versions() -> dict[str, str]:
+    import sklearn
+
+    import acctkit
+
+    return {
+        "acctkit": acctkit.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+    }

@@ -1,0 +1,163 @@
+"""The early-warning features and the training panel, as of any list of dates.
+
+Features at a date t (same as-of rules as the KPIs; nothing dated after t is used):
+
+- ``engagement_slowdown`` = ln((interactions_prev + 1) / (interactions + 1))
+- ``irritants``: irritant feedback in (t - W, t]
+- ``nps_score_drift``: mean NPS score in (t - 180, t] minus the mean in (t - 360, t - 180]
+- ``open_critical_tickets``: critical tickets opened by t and not closed by t
+
+All dates are evaluated at once over an (account x date) grid with the KPI engine's
+window counter, so 36 snapshot dates cost about one pass over each table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from acctkit.kpis.windows import EventIndex, as_of_date, as_of_dates, day_numbers
+
+FEATURES = ("engagement_slowdown", "irritants", "nps_score_drift", "open_critical_tickets")
+NPS_DAYS = 180
+
+
+def _index(frame: pd.DataFrame, date_column: str, n_accounts: int) -> EventIndex:
+    codes = frame["account_id"].cat.codes.to_numpy()
+    return EventIndex(codes, day_numbers(frame[date_column]), n_accounts)
+
+
+def _in_window(index: EventIndex, days: np.ndarray, width: float) -> np.ndarray:
+    """Rows dated in (day - width, day], per (account, date)."""
+    return index.count_upto(days) - index.count_upto(days - width)
+
+
+def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
+    """Features of every account at each date: one row per (account_id, snapshot_date).
+
+    Besides the four features, the frame keeps the counts the drivers are worded from
+    (``interactions``, ``interactions_prev``, ``nps_mean``, ``nps_mean_prev``) and
+    ``churned`` (a churn event on or before the date). Rows are ordered by date, then by
+    the accounts' order.
+    """
+    dates = as_of_dates(dates)
+    accounts = portfolio.account_ids
+    n = len(accounts)
+    days = day_numbers(dates)
+    window = float(window_days)
+    shape = (n, len(dates))
+    out: dict[str, np.ndarray] = {}
+
+    if portfolio.interactions is not None:
+        index = _index(portfolio.interactions, "occurred_on", n)
+        out["interactions"] = _in_window(index, days, window).astype(float)
+        out["interactions_prev"] = _in_window(index, days - window, window).astype(float)
+        out["engagement_slowdown"] = np.log(
+            (out["interactions_prev"] + 1.0) / (out["interactions"] + 1.0)
+        )
+    else:
+        for name in ("interactions", "interactions_prev", "engagement_slowdown"):
+            out[name] = np.full(shape, np.nan)
+
+    if portfolio.feedback is not None:
+        irritants = portfolio.feedback[portfolio.feedback["kind"] == "irritant"]
+        out["irritants"] = _in_window(_index(irritants, "recorded_on", n), days, window)
+    else:
+        out["irritants"] = np.full(shape, np.nan)
+
+    if portfolio.nps_responses is not None:
+        responses = portfolio.nps_responses
+        index = _index(responses, "responded_on", n)
+        running = index.cumulative(responses["score"].astype("float64").to_numpy())
+
+        def mean(end_days: np.ndarray) -> np.ndarray:
+            upto, since = index.positions(end_days), index.positions(end_days - NPS_DAYS)
+            count = upto - since
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(count > 0, (running[upto] - running[since]) / count, np.nan)
+
+        out["nps_mean"] = mean(days)
+        out["nps_mean_prev"] = mean(days - NPS_DAYS)
+        out["nps_score_drift"] = out["nps_mean"] - out["nps_mean_prev"]
+    else:
+        for name in ("nps_mean", "nps_mean_prev", "nps_score_drift"):
+            out[name] = np.full(shape, np.nan)
+
+    if portfolio.tickets is not None:
+        critical = portfolio.tickets[portfolio.tickets["severity"] == "critical"]
+        opened = _index(critical, "opened_on", n).count_upto(days)
+        closed = _index(critical, "closed_on", n).count_upto(days)
+        out["open_critical_tickets"] = opened - closed
+    else:
+        out["open_critical_tickets"] = np.full(shape, np.nan)
+
+    churn_day = day_numbers(_first_churn(portfolio, accounts))
+    out["churned"] = churn_day[:, None] <= days[None, :]
+    grid = pd.DataFrame(
+        {
+            "account_id": pd.Categorical(np.tile(accounts, len(dates)), categories=accounts),
+            "snapshot_date": np.repeat(dates.to_numpy(), n),
+        }
+    )
+    return grid.assign(**{name: values.T.ravel() for name, values in out.items()})
+
+
+def build_panel(portfolio, as_of, *, horizon_days: int = 180, window_days: int = 90):
+    """The training panel: one row per (account, month-end snapshot t) whose label is
+    fully observed by ``as_of`` (t + H <= as_of), from 2W after the first dated event.
+
+    ``label`` is 1 when the account has an ``outcomes`` event in (t, t + H]. An account
+    leaves the panel once it has churned.
+    """
+    from acctkit.errors import ModelError
+
+    as_of = as_of_date(as_of)
+    if portfolio.outcomes is None:
+        raise ModelError("the portfolio has no outcomes table: the model has nothing to learn")
+    first = _first_event(portfolio, as_of)
+    if first is None:
+        raise ModelError(f"the portfolio has no dated event on or before {as_of.date()}")
+    start = first + pd.Timedelta(days=2 * window_days)
+    last = as_of - pd.Timedelta(days=horizon_days)
+    dates = pd.date_range(start, last, freq="ME")
+    if not len(dates):
+        raise ModelError(
+            f"no month-end snapshot between {start.date()} (2 windows after the first event) "
+            f"and {last.date()} (the as-of date minus the {horizon_days}-day horizon)"
+        )
+    panel = features_at(portfolio, dates, window_days=window_days)
+    panel = panel[~panel["churned"]].drop(columns="churned")
+    return panel.assign(label=_labels(portfolio, panel, horizon_days)).reset_index(drop=True)
+
+
+def _labels(portfolio, panel: pd.DataFrame, horizon_days: int) -> np.ndarray:
+    """1 when an outcome falls in (t, t + H] for the row's account and snapshot t."""
+    n = len(portfolio.account_ids)
+    index = _index(portfolio.outcomes, "occurred_on", n)
+    dates = pd.DatetimeIndex(np.sort(panel["snapshot_date"].unique()))
+    ahead = _in_window(index, day_numbers(dates) + horizon_days, float(horizon_days))
+    row = panel["account_id"].cat.codes.to_numpy()
+    column = dates.get_indexer(panel["snapshot_date"])
+    return (ahead[row, column] > 0).astype(int)
+
+
+def _first_churn(portfolio, accounts: pd.Index) -> pd.Series:
+    """Each account's first churn date (NaT when it never churned)."""
+    if portfolio.outcomes is None:
+        return pd.Series(pd.NaT, index=accounts, dtype="datetime64[ns]")
+    churns = portfolio.outcomes[portfolio.outcomes["event"] == "churn"]
+    return churns.groupby("account_id", observed=False)["occurred_on"].min().reindex(accounts)
+
+
+def _first_event(portfolio, as_of: pd.Timestamp) -> pd.Timestamp | None:
+    from acctkit.data.schema import SCHEMA
+
+    firsts = []
+    for name, frame in portfolio.tables().items():
+        column = SCHEMA[name].date_column
+        if column and name not in ("outcomes", "contacts"):
+            dates = frame[column]
+            dates = dates[dates <= as_of]
+            if len(dates):
+                firsts.append(dates.min())
+    return min(firsts) if firsts else None
