@@ -60,6 +60,36 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--end", default="2026-10-31", help="last day (YYYY-MM-DD)")
     generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
+    kpis = command("kpis", _kpis, "Compute every KPI, score and alert as of a review date.")
+    _add_data_arguments(kpis)
+    _add_as_of(kpis)
+    kpis.add_argument("--config", type=Path, help="TOML file overriding the catalogue's defaults")
+    kpis.add_argument(
+        "-o", "--output", type=Path, help="write the full table (.csv/.parquet/.xlsx)"
+    )
+    kpis.add_argument("--lang", choices=("en", "fr"), default="en", help="labels (default en)")
+
+    train = command("train", _train, "Train the early-warning model on data up to a date.")
+    _add_data_arguments(train)
+    _add_as_of(train)
+    train.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("models/early_warning.skops"),
+        help="model file to write (default models/early_warning.skops)",
+    )
+    train.add_argument("--horizon-days", type=_positive_int, default=180, help="default 180")
+    train.add_argument("--window-days", type=_positive_int, default=90, help="default 90")
+
+    score = command("score", _score, "Score every account's risk with a trained model.")
+    _add_data_arguments(score)
+    _add_as_of(score)
+    score.add_argument("--model", type=Path, required=True, help="model file from `acctkit train`")
+    score.add_argument("--config", type=Path, help="TOML file (risk band thresholds)")
+    score.add_argument("-o", "--output", type=Path, help="write risk.csv/.parquet/.xlsx")
+    score.add_argument("--lang", choices=("en", "fr"), default="en", help="drivers' language")
+
     demo = command("demo", _demo, "Generate the demo portfolio (if absent) and review it.")
     demo.add_argument("--data", type=Path, default=DEMO_DATA, help=f"default {DEMO_DATA}")
     return parser
@@ -70,6 +100,20 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dayfirst", action="store_true", help="dates are DD/MM/YYYY (European exports)"
     )
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", required=True, type=_date, help="review date YYYY-MM-DD")
+
+
+def _date(value: str):
+    from acctkit.errors import ConfigError
+    from acctkit.kpis.windows import as_of_date
+
+    try:
+        return as_of_date(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("as_of: ")) from None
 
 
 def _positive_int(value: str) -> int:
@@ -105,8 +149,67 @@ def _generate(args: argparse.Namespace) -> int:
     tables = generate_tables(args.accounts, args.months, args.end, args.seed)
     paths = write_tables(tables, args.folder)
     rows = sum(len(t) for t in tables.values())
-    print(f"wrote {len(paths)} tables ({rows:,} rows) for {args.accounts} accounts to {args.folder}")
+    print(
+        f"wrote {len(paths)} tables ({rows:,} rows) for {args.accounts} accounts to {args.folder}"
+    )
     return EXIT_OK
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    from acctkit.config import load_config
+    from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
+    from acctkit.outputs import write_table
+
+    config = load_config(args.config)
+    portfolio = _load(args)
+    kpis = compute_kpis(portfolio, args.as_of, config=config)
+    alerts = compute_alerts(kpis, config=config, lang=args.lang)
+    summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio, lang=args.lang)
+    print(summary.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
+    if args.output:
+        write_table(kpis, args.output)
+        print(f"wrote {len(kpis.columns)} KPIs for {len(kpis)} accounts to {args.output}")
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    from acctkit.model import EarlyWarningModel
+
+    portfolio = _load(args)
+    model = EarlyWarningModel(horizon_days=args.horizon_days, window_days=args.window_days)
+    model.fit(portfolio, args.as_of)
+    with _pandas_display():
+        print("Hold-out evaluation (latest 25 % of snapshot dates):")
+        print(model.metrics_.round(3).to_string())
+        print("\nCoefficients (per standard deviation):")
+        print(model.coefficients_.round(3).to_string())
+    model.save(args.output)
+    print(f"\nwrote the model to {args.output}")
+    return EXIT_OK
+
+
+def _score(args: argparse.Namespace) -> int:
+    from acctkit.config import load_config
+    from acctkit.model import EarlyWarningModel, score_accounts
+    from acctkit.outputs import write_table
+
+    config = load_config(args.config)
+    model = EarlyWarningModel.load(args.model)
+    portfolio = _load(args)
+    risk = score_accounts(model, portfolio, args.as_of, config=config)
+    shown = risk[["risk_probability", "risk_band", f"drivers_{args.lang}"]]
+    with _pandas_display():
+        print(shown.sort_values("risk_probability", ascending=False).round(3).to_string())
+    if args.output:
+        write_table(risk, args.output)
+        print(f"wrote risk scores for {len(risk)} accounts to {args.output}")
+    return EXIT_OK
+
+
+def _pandas_display():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_colwidth", 120)
 
 
 def _demo(args: argparse.Namespace) -> int:

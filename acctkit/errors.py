@@ -25,6 +25,10 @@ class ReportError(AcctkitError):
     """A review report cannot be built or rendered."""
 
 
+class OutputError(AcctkitError):
+    """An output file cannot be written (bad suffix, read-only or full folder)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in the input data.

@@ -278,3 +278,34 @@ def _library_versions() -> dict[str, str]:
         "numpy": np.__version__,
         "pandas": pd.__version__,
     }
+
+
+RISK_BANDS = ("low", "medium", "high")
+
+
+def risk_band(probability: pd.Series, config=None) -> pd.Series:
+    """``low`` / ``medium`` / ``high`` from the configured thresholds (0.3 and 0.5)."""
+    from acctkit.config import load_config
+
+    bands = load_config(config).risk_bands
+    codes = np.select(
+        [probability >= bands["high"], probability >= bands["medium"], probability.notna()],
+        [2, 1, 0],
+        default=-1,
+    )
+    values = pd.Categorical.from_codes(codes, categories=list(RISK_BANDS), ordered=True)
+    return pd.Series(values, index=probability.index, name="risk_band")
+
+
+def score_accounts(model: EarlyWarningModel, portfolio, as_of, *, config=None) -> pd.DataFrame:
+    """Probability, band and drivers (English and French) per account: the ``risk`` table."""
+    explained = model.explain(portfolio, as_of)
+    contributions = [c for c in explained.columns if c.startswith("contribution_")]
+    return pd.concat(
+        [
+            explained["risk_probability"],
+            risk_band(explained["risk_probability"], config),
+            explained[["drivers_en", "drivers_fr", *model.features_, *contributions]],
+        ],
+        axis=1,
+    )
