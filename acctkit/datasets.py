@@ -2,12 +2,13 @@
 
 Every table of the data model (docs/data-model.md) is drawn from one latent *health* per
 account and month: a mean-reverting random walk, with a decline of a few months for about a
-quarter of the accounts. Health drives the activity the tables record (interaction volume,
-client reactivity, co-construction, NPS, irritants, critical tickets, win rates), and most
-declines end 2-6 months later in an ``outcomes`` event (churn, downsell, renewal_lost); a
-few healthy accounts get one too, as noise. After a churn an account records nothing more.
-So the early-warning features (engagement slowdown, irritants, NPS drift, open critical
-tickets) carry a real but imperfect signal.
+fifth of the accounts. Health drives the activity the tables record (interaction volume,
+client reactivity, co-construction, inbound share, NPS, irritants, critical tickets, win
+rates), and most declines end 3-6 months after they start in an ``outcomes`` event (churn,
+downsell, renewal_lost); a few healthy accounts get one too, as noise. After a churn an
+account records nothing more. So the early-warning features (engagement slowdown,
+irritants, NPS drift, open critical tickets) carry a real but imperfect signal: the
+catalogue's model reaches a hold-out ROC AUC of about 0.7 on a few hundred accounts or more.
 
 Generation is vectorised with numpy: the only Python loop runs over the months.
 
@@ -23,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,14 +32,32 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from acctkit.data.schema import (
+    ACTION_STATUSES,
+    CHANNELS,
+    CRITERIA,
+    DIRECTIONS,
+    FEEDBACK_KINDS,
+    KINDS,
+    LEVELS,
+    OUTCOME_EVENTS,
+    ROLES,
+    SEVERITIES,
+    STAGES,
+)
+from acctkit.errors import OutputError
+from acctkit.outputs import atomic_path
+
 if TYPE_CHECKING:
     from acctkit.data.portfolio import Portfolio
 
-__all__ = ["demo_portfolio", "generate_tables", "write_tables"]
+__all__ = ["FORECAST_HORIZON_DAYS", "demo_portfolio", "generate_tables", "write_tables"]
 
 # Forecast dates (expected_close_on of open deals, due_on of planned actions) may lie up to
 # this many days after `end`, as in a real CRM snapshot; every recorded fact is <= `end`.
-PLAN_HORIZON_DAYS = 92
+FORECAST_HORIZON_DAYS = 240
+_ACTION_LEAD_DAYS = 92  # an action is due within three months of being planned
+_SALES_CYCLE_DAYS = ((30, FORECAST_HORIZON_DAYS), (45, 120))  # other kinds, renewals
 
 _TIERS = ("strategic", "key", "growth")
 _TIER_SHARE = (0.15, 0.35, 0.50)
@@ -56,6 +74,7 @@ _OWNERS = (
     ("Lucía", "Daniel", "Lucía", "Sofia"),
 )
 _ALL_OWNERS = ("Inès", "Marc", "Sofia", "Jonas", "Emily", "Daniel", "Kenji", "Priya", "Lucía")
+_OWNER_BY_REGION = np.array([[_ALL_OWNERS.index(name) for name in row] for row in _OWNERS])
 _INDUSTRIES = (
     "Manufacturing", "Retail", "Energy", "Transport & Logistics", "Healthcare",
     "Financial Services", "Public Sector", "Telecom", "Food & Beverage", "Construction",
@@ -64,8 +83,10 @@ _INDUSTRIES = (
 
 # Company names: per language, roots x words x legal forms (two roots joined by a hyphen
 # for a third of the accounts), plus French "Compagnie Generale des ..." style names.
+_LANGUAGES = ("de", "fr", "nordic", "iberian", "en", "apac")
+_FRENCH = _LANGUAGES.index("fr")
 _LANGUAGE_BY_REGION = np.array(
-    [  # de, fr, nordic, iberian, en, apac
+    [  # by _LANGUAGES
         [0.25, 0.30, 0.15, 0.15, 0.15, 0.00],
         [0.00, 0.10, 0.00, 0.05, 0.85, 0.00],
         [0.00, 0.00, 0.00, 0.00, 0.20, 0.80],
@@ -120,7 +141,14 @@ _FORMAL_NOUNS = (
     "Éclairages", "Transports", "Eaux", "Matériaux", "Aciéries", "Verreries", "Câbles",
     "Télécommunications", "Produits Chimiques", "Emballages", "Forges", "Pièces Détachées",
 )  # fmt: skip
-_CITIES = ("Lyon", "Hamburg", "Göteborg", "Sevilla", "Boston", "Osaka", "Montréal", "Zürich")
+_CITIES = (  # per language, to tell apart companies of the same name
+    ("Hamburg", "München", "Köln", "Zürich"),
+    ("Lyon", "Nantes", "Montréal", "Genève"),
+    ("Göteborg", "Århus", "Tromsø", "Malmö"),
+    ("Sevilla", "Bogotá", "São Paulo", "Málaga"),
+    ("Boston", "Denver", "Leeds", "Toronto"),
+    ("Ōsaka", "Singapore", "Melbourne", "Kōbe"),
+)
 
 _FIRST_NAMES = (
     "Sara", "Tom", "Zoé", "José", "Søren", "Łukasz", "François", "Björn", "Inés", "Jürgen",
@@ -132,20 +160,17 @@ _LAST_NAMES = (
     "Rossi", "Silva", "Lefèbvre", "Öztürk", "Novák", "Johansson", "Brown", "Moreau", "Fernández",
     "Wójcik", "Yamamoto", "Chen", "Dupont", "Bianchi", "Van Dijk", "Müller", "Haddad",
 )  # fmt: skip
-_LEVELS = ("user", "manager", "director", "c_level")
 _LEVEL_SHARE = (0.35, 0.35, 0.20, 0.10)
-_ROLES = ("sponsor", "decision_maker", "influencer", "user", "other")
 _BUSINESS_UNITS = (
     "Finance", "Operations", "IT", "Procurement", "Marketing", "HR", "Sales", "R&D",
     "Supply Chain", "Legal",
 )  # fmt: skip
-_C_LEVEL_TITLES = ("CFO", "COO", "CIO", "CPO", "CMO", "CHRO", "CSO", "CTO", "CSCO", "General Counsel")
+_C_LEVEL_TITLES = (
+    "CFO", "COO", "CIO", "CPO", "CMO", "CHRO", "CSO", "CTO", "CSCO", "General Counsel",
+)  # fmt: skip
 
-_CHANNELS = ("meeting", "call", "email", "workshop", "steering_committee", "event", "other")
 _CHANNEL_SHARE = (0.25, 0.25, 0.30, 0.08, 0.05, 0.04, 0.03)
-_STAGES = ("prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost")
 _STAGE_PROBABILITY = np.array([10.0, 20.0, 50.0, 75.0, 100.0, 0.0])
-_KINDS = ("new", "renewal", "upsell", "cross_sell")
 _KIND_SHARE = (0.15, 0.30, 0.30, 0.25)
 _KIND_AMOUNT = np.array([[0.25, 0.6], [0.6, 0.3], [0.15, 0.5], [0.2, 0.5]])  # median, sigma
 _KIND_SUFFIX = ("new deal", "renewal", "upsell", "extension")
@@ -153,25 +178,19 @@ _PRODUCTS = (
     "Fleet Analytics", "Cold Chain", "Smart Metering", "Field Service", "Data Platform",
     "Procurement Suite", "Managed Security", "Training Academy",
 )  # fmt: skip
-_CRITERIA = (
-    "sector_fit", "product_fit", "roadmap_fit", "notoriety", "showcase_effect",
-    "reference_capacity", "political_risk", "dependency_risk", "financial_risk",
-    "operational_risk",
-)  # fmt: skip
 _ASSESSMENT_COMMENTS = (
     "Confirmed at the steering committee", "À revoir avec le sponsor", "New CFO, budget freeze",
     "Reference visit done", "Dépendance forte à un seul site", "Roadmap aligned for 2026",
 )  # fmt: skip
 _ACTION_TITLES = (
-    "Meet the CFO", "Joint roadmap workshop", "Executive sponsor dinner", "Quarterly business review",
-    "Site visit", "Map the procurement team", "Atelier de co-construction", "Présentation au comité de direction",
+    "Meet the CFO", "Joint roadmap workshop", "Executive sponsor dinner",
+    "Quarterly business review", "Site visit", "Map the procurement team",
+    "Atelier de co-construction", "Présentation au comité de direction",
     "Reference call with a peer", "Renewal preparation", "Case study interview", "Pilot kick-off",
 )  # fmt: skip
-_STATUSES = ("planned", "in_progress", "done", "cancelled")
-_SEVERITIES = ("low", "medium", "high", "critical")
-_RESOLUTION_DAYS = np.array([12.0, 7.0, 3.0, 1.5])
+_SEVERITY_SHARE = (0.45, 0.38, 0.17, 0.0)  # by SEVERITIES; critical is drawn from health
+_RESOLUTION_DAYS = np.array([12.0, 7.0, 4.0, 3.0])
 _TICKET_CATEGORIES = ("outage", "billing", "delivery", "quality", "access", "performance", "other")
-_FEEDBACK_KINDS = ("irritant", "praise", "request")
 _FEEDBACK_TEXTS = (
     ("Late deliveries, again", "Facturation illisible", "Support too slow to answer",
      "Trop de changements d'interlocuteur", "Invoice format", "Outage during month-end closing",
@@ -181,10 +200,25 @@ _FEEDBACK_TEXTS = (
     ("Export to Excel please", "Besoin d'une formation avancée", "API access for our BI team",
      "Can we get a quarterly review?", "Tableau de bord en français"),
 )  # fmt: skip
-_EVENTS = ("churn", "downsell", "renewal_lost")
-_EVENT_SHARE = (0.40, 0.35, 0.25)
+_EVENT_SHARE = (0.50, 0.30, 0.20)
 
 _NEVER = np.iinfo(np.int64).max // 2  # a day index later than any date
+
+# Codes into the schema's enums, named where the generator treats a value specially.
+_DIRECTOR = LEVELS.index("director")  # sponsors are directors or c_level (the next level)
+_SPONSOR = ROLES.index("sponsor")
+_ROLE_SHARE = (0.0, 0.10, 0.25, 0.35, 0.30)  # by ROLES; the sponsor is picked apart
+_KEY_SHARE_BY_LEVEL = np.array([0.2, 0.35, 0.6, 0.75])
+_RISK_CRITERIA = np.array([criterion.endswith("_risk") for criterion in CRITERIA])
+_INBOUND, _OUTBOUND = DIRECTIONS.index("inbound"), DIRECTIONS.index("outbound")
+_RENEWAL = KINDS.index("renewal")
+_NEGOTIATION = STAGES.index("negotiation")  # the last open stage; open stages come first
+_WON, _LOST = STAGES.index("closed_won"), STAGES.index("closed_lost")
+_PLANNED, _IN_PROGRESS, _DONE, _CANCELLED = (
+    ACTION_STATUSES.index(status) for status in ("planned", "in_progress", "done", "cancelled")
+)
+_HIGH, _CRITICAL = SEVERITIES.index("high"), SEVERITIES.index("critical")
+_CHURN, _DOWNSELL = OUTCOME_EVENTS.index("churn"), OUTCOME_EVENTS.index("downsell")
 
 
 @dataclass(frozen=True)
@@ -221,9 +255,22 @@ class _Latent:
     """The hidden state that drives every table."""
 
     health: np.ndarray
-    cutoff: np.ndarray
     decline_day: np.ndarray
+    cutoff: np.ndarray
     outcomes: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _StagePath:
+    """The planned stage path of each deal (stage codes index ``STAGES``; days as ints)."""
+
+    entry: np.ndarray
+    top: np.ndarray
+    closing_stage: np.ndarray
+    created: np.ndarray
+    planned_close: np.ndarray
+    close_day: np.ndarray
+    closed: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -254,7 +301,7 @@ def generate_tables(
     end : str or date
         Last day of the history: no recorded fact is dated after it. Forecast dates
         (``expected_close_on`` of open opportunities, ``due_on`` of actions not done yet)
-        may lie up to ``PLAN_HORIZON_DAYS`` after it.
+        may lie up to ``FORECAST_HORIZON_DAYS`` after it.
     seed : int
         Seed of ``numpy.random.default_rng``; the same arguments give identical tables.
 
@@ -268,7 +315,7 @@ def generate_tables(
     Examples
     --------
     >>> tables = generate_tables(n_accounts=3, months=3, end="2026-03-31")
-    >>> tables["interactions"]["occurred_on"].max() <= pd.Timestamp("2026-03-31")
+    >>> str(tables["interactions"]["occurred_on"].max().date()) <= "2026-03-31"
     True
     """
     if n_accounts < 1 or months < 1:
@@ -313,9 +360,17 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
     -------
     list of Path
         The files written, in the order of `tables`.
+
+    Raises
+    ------
+    OutputError
+        When the folder or a file cannot be written; a file already there is left as it was.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder '{folder}': {exc.strerror}") from None
     return [_write_csv(_csv_ready(frame), folder / f"{name}.csv") for name, frame in tables.items()]
 
 
@@ -431,62 +486,89 @@ def _dates(days: np.ndarray, blank: np.ndarray | None = None) -> pd.Series:
 def _profile(rng: np.random.Generator, n: int) -> _Profile:
     tier = _choice(rng, _TIER_SHARE, n)
     region = _choice(rng, _REGION_SHARE, n)
-    owner_slot = rng.integers(0, len(_OWNERS[0]), n)
-    owners = np.array([[_ALL_OWNERS.index(o) for o in row] for row in _OWNERS])
+    owner_slot = rng.integers(0, _OWNER_BY_REGION.shape[1], n)
     revenue = np.round(_TIER_REVENUE[tier] * rng.lognormal(0.0, 0.6, n), -3)
     activity = _TIER_ACTIVITY[tier] * rng.lognormal(0.0, 0.3, n)
-    return _Profile(tier, region, owners[region, owner_slot], revenue, activity)
+    return _Profile(tier, region, _OWNER_BY_REGION[region, owner_slot], revenue, activity)
 
 
 def _latent(rng: np.random.Generator, calendar: _Calendar, n: int) -> _Latent:
-    """Health per account and month, declines, and the outcomes they lead to."""
+    """Health per account and month, declines, and the outcomes they lead to.
+
+    Health is a mean-reverting random walk around each account's baseline. About a fifth
+    of the accounts decline at some month: health falls over a few months and, for most,
+    an outcome follows 2.5-6.5 months after the decline starts, around its bottom; the
+    account may recover a few months later. A few other accounts get an outcome out of the
+    blue (noise), and about a third of downsells turn into a churn months later.
+    """
     months = calendar.months
     baseline = rng.normal(0.3, 0.45, n)
-    shocks = rng.normal(0.0, 0.25, (n, months))
+    shocks = rng.normal(0.0, 0.2, (n, months))
     health = np.empty((n, months))
     level = baseline + rng.normal(0.0, 0.3, n)
     for month in range(months):
         level = baseline + 0.8 * (level - baseline) + shocks[:, month]
         health[:, month] = level
 
-    declining = rng.random(n) < 0.25
+    declining = rng.random(n) < 0.22
     start = rng.integers(1, max(months, 2), n).clip(max=months - 1)
-    decline_day = np.where(
-        declining, calendar.start[start] + (rng.random(n) * calendar.days[start]).astype(int), _NEVER
-    )
-    ramp = rng.integers(1, 4, n)
+    start_day = calendar.start[start] + (rng.random(n) * calendar.days[start]).astype(np.int64)
+    decline_day = np.where(declining, start_day, _NEVER)
     amplitude = rng.uniform(1.3, 2.4, n)
-    leads_to_outcome = declining & (rng.random(n) < 0.7)
-    outcome_day = decline_day + rng.integers(60, 186, n)
-    hold = np.where(leads_to_outcome, calendar.month_of(outcome_day) + 2, start + ramp)
-    hold = hold + rng.integers(1, 8, n)
+    leads_to_outcome = declining & (rng.random(n) < 0.85)
+    lag = rng.integers(80, 196, n)
+    outcome_day = decline_day + lag
+    first_event = _choice(rng, _EVENT_SHARE, n)
+    then_churn = leads_to_outcome & (first_event == _DOWNSELL) & (rng.random(n) < 0.3)
+    churn_day = outcome_day + rng.integers(45, 150, n)
+    last_event_day = np.where(then_churn, churn_day, outcome_day)
+    ramp = np.where(
+        leads_to_outcome,
+        np.maximum(np.round(lag / 30.4).astype(np.int64) + rng.integers(-1, 1, n), 1),
+        rng.integers(2, 6, n),
+    )
+    hold = np.where(
+        leads_to_outcome,
+        calendar.month_of(last_event_day) + rng.integers(0, 4, n),
+        start + ramp + rng.integers(1, 8, n),
+    )
     recovery = rng.integers(2, 6, n)
     grid = np.arange(months)
     down = np.clip((grid - start[:, None] + 1) / ramp[:, None], 0.0, 1.0)
     up = np.clip((grid - hold[:, None]) / recovery[:, None], 0.0, 1.0)
     health -= (declining * amplitude)[:, None] * down * (1.0 - up)
 
-    first_event = _choice(rng, _EVENT_SHARE, n)
-    noisy = ~leads_to_outcome & (rng.random(n) < 0.03 * months / 24)
+    noisy = ~leads_to_outcome & (rng.random(n) < 0.02 * months / 24)
     noise_day = calendar.start[0] + (rng.random(n) * calendar.days.sum()).astype(np.int64)
-    then_churn = leads_to_outcome & (first_event == 1) & (rng.random(n) < 0.3)
-    churn_day = outcome_day + rng.integers(45, 150, n)
-    accounts = np.arange(n)
-    outcomes = pd.DataFrame(
+    index = np.arange(n)
+    events = pd.DataFrame(
         {
-            "account": np.concatenate([accounts[leads_to_outcome], accounts[noisy], accounts[then_churn]]),
-            "day": np.concatenate([outcome_day[leads_to_outcome], noise_day[noisy], churn_day[then_churn]]),
+            "account": np.concatenate([index[leads_to_outcome], index[noisy], index[then_churn]]),
+            "day": np.concatenate(
+                [outcome_day[leads_to_outcome], noise_day[noisy], churn_day[then_churn]]
+            ),
             "event": np.concatenate(
-                [first_event[leads_to_outcome], first_event[noisy], np.zeros(then_churn.sum(), int)]
+                [
+                    first_event[leads_to_outcome],
+                    first_event[noisy],
+                    np.full(then_churn.sum(), _CHURN),
+                ]
             ),
         }
     )
-    outcomes = outcomes[outcomes["day"] <= calendar.end].sort_values(["account", "day"])
-    churns = outcomes[outcomes["event"] == 0].groupby("account")["day"].min()
+    return _Latent(health, decline_day, *_observed_outcomes(events, calendar, n))
+
+
+def _observed_outcomes(
+    events: pd.DataFrame, calendar: _Calendar, n: int
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each account's last day of activity (its churn, else `end`) and the events seen by then."""
+    events = events[events["day"] <= calendar.end].sort_values(["account", "day"])
+    churns = events[events["event"] == _CHURN].groupby("account")["day"].min()
     cutoff = np.full(n, calendar.end, dtype=np.int64)
     cutoff[churns.index.to_numpy()] = churns.to_numpy()
-    outcomes = outcomes[outcomes["day"] <= cutoff[outcomes["account"].to_numpy()]]
-    return _Latent(health, cutoff, decline_day, outcomes.reset_index(drop=True))
+    events = events[events["day"] <= cutoff[events["account"].to_numpy()]]
+    return cutoff, events.reset_index(drop=True)
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -531,18 +613,23 @@ def _company_names(rng: np.random.Generator, region: np.ndarray) -> pd.Series:
         + " "
         + _labels(_FORMAL_NOUNS, rng.integers(0, len(_FORMAL_NOUNS), n))
     )
-    names = plain.where(~((language == 1) & (rng.random(n) < 0.25)), formal)
+    names = plain.where(~((language == _FRENCH) & (rng.random(n) < 0.25)), formal)
     repeat = names.groupby(names).cumcount().to_numpy()
-    city = _labels(_CITIES, (repeat - 1) % len(_CITIES))
+    cities, first, count = _flatten(_CITIES)
+    city = _labels(cities, first[language] + (repeat - 1) % count[language])
     return names.where(repeat == 0, names + " (" + city + ")")
 
 
 def _grouped_pick(rng: np.random.Generator, groups, group: np.ndarray) -> pd.Series:
     """One uniform pick per row from the option list of that row's group."""
+    options, first, count = _flatten(groups)
+    return _labels(options, _within(rng, first[group], count[group]))
+
+
+def _flatten(groups) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every option of every group in one list, with each group's first position and size."""
     count = np.array([len(options) for options in groups])
-    first = np.concatenate([[0], np.cumsum(count)[:-1]])
-    flat = [option for options in groups for option in options]
-    return _labels(flat, _within(rng, first[group], count[group]))
+    return [option for options in groups for option in options], np.cumsum(count) - count, count
 
 
 def _assessments(
@@ -559,7 +646,7 @@ def _assessments(
     round_no = np.arange(account.size) - np.repeat(np.cumsum(rounds) - rounds, rounds)
     day = first_day[account] + round_no * interval[account]
 
-    n_criteria = len(_CRITERIA)
+    n_criteria = len(CRITERIA)
     account = np.repeat(account, n_criteria)
     day = np.repeat(day, n_criteria)
     criterion = np.tile(np.arange(n_criteria), round_no.size)
@@ -567,7 +654,7 @@ def _assessments(
     revised = (np.repeat(round_no, n_criteria) > 0) & (rng.random(account.size) < 0.25)
     change = revised * rng.choice([-1, 1], account.size)
     struggling = latent.health[account, calendar.month_of(day)] < -0.8
-    risk_up = struggling & (criterion >= 6)
+    risk_up = struggling & _RISK_CRITERIA[criterion]
     score = np.clip(base[account, criterion] + change + risk_up, 1, 5).astype(np.int64)
     keep = rng.random(account.size) < 0.93
     commented = rng.random(account.size) < 0.08
@@ -576,7 +663,7 @@ def _assessments(
         {
             "account_id": _take(account_ids, account[keep]),
             "assessed_on": _dates(day[keep]),
-            "criterion": _labels(_CRITERIA, criterion[keep]),
+            "criterion": _labels(CRITERIA, criterion[keep]),
             "score": score[keep],
             "comment": _labels(_ASSESSMENT_COMMENTS, comment[keep]),
         }
@@ -602,11 +689,9 @@ def _contacts(
     is_sponsor[sponsor[has_sponsor]] = True
 
     level = _choice(rng, _LEVEL_SHARE, total)
-    level = np.where(is_sponsor, 2 + (rng.random(total) < 0.6), level)
-    role = 1 + _choice(rng, (0.10, 0.25, 0.35, 0.30), total)
-    role = np.where(is_sponsor, 0, role)
-    key_share = np.array([0.2, 0.35, 0.6, 0.75])[level]
-    is_key = is_sponsor | (rng.random(total) < key_share)
+    level = np.where(is_sponsor, _DIRECTOR + (rng.random(total) < 0.6), level)
+    role = np.where(is_sponsor, _SPONSOR, _choice(rng, _ROLE_SHARE, total))
+    is_key = is_sponsor | (rng.random(total) < _KEY_SHARE_BY_LEVEL[level])
     influence = np.clip(level + 1 + rng.integers(-1, 2, total), 1, 5)
     influence_known = rng.random(total) < 0.75
 
@@ -622,14 +707,13 @@ def _contacts(
             + _labels(_LAST_NAMES, rng.integers(0, len(_LAST_NAMES), total)),
             "title": _titles(level, unit),
             "business_unit": _labels(_BUSINESS_UNITS, unit),
-            "level": _labels(_LEVELS, level),
-            "role": _labels(_ROLES, role),
+            "level": _labels(LEVELS, level),
+            "role": _labels(ROLES, role),
             "is_key": is_key,
-            "influence": pd.array(np.where(influence_known, influence, 0), dtype="Int64"),
+            "influence": pd.Series(influence, dtype="Int64").where(influence_known),
             "left_on": _dates(np.minimum(left, calendar.end), blank=left == _NEVER),
         }
     )
-    contacts["influence"] = contacts["influence"].where(influence_known)
     state = _Contacts(first, count, sponsor, left, contacts["contact_id"])
     return contacts, state
 
@@ -641,7 +725,7 @@ def _departures(
     account: np.ndarray,
     is_sponsor: np.ndarray,
 ) -> np.ndarray:
-    """Day each contact left (``_NEVER`` when still there); sponsors often leave as a decline starts."""
+    """Day each contact left (``_NEVER``: still there); sponsors often leave as a decline starts."""
     total = account.size
     span = calendar.days.sum()
     random_day = calendar.start[0] + (rng.random(total) * span).astype(np.int64)
@@ -668,3 +752,319 @@ def _titles(level: np.ndarray, unit: np.ndarray) -> pd.Series:
     n_units = len(_BUSINESS_UNITS)
     code = np.where(unit >= 0, level * n_units + unit, 4 * n_units + level)
     return _take(table, code)
+
+
+def _active_contact(
+    rng: np.random.Generator,
+    contacts: _Contacts,
+    account: np.ndarray,
+    day: np.ndarray,
+    sponsor_share: np.ndarray | float,
+) -> np.ndarray:
+    """A contact of each row's account still there on that day (the sponsor with
+    `sponsor_share`, else a uniform pick, drawn twice); -1 when none was found."""
+    first, count = contacts.first[account], contacts.count[account]
+    sponsor = contacts.sponsor[account]
+    pick = _within(rng, first, count)
+    pick = np.where((sponsor >= 0) & (rng.random(account.size) < sponsor_share), sponsor, pick)
+    pick = np.where(contacts.left[pick] <= day, _within(rng, first, count), pick)
+    return np.where(contacts.left[pick] <= day, -1, pick)
+
+
+def _interactions(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    contacts: _Contacts,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Fewer, slower, less client-driven exchanges as health falls."""
+    rates = 6.0 * profile.activity[:, None] * np.exp(0.7 * latent.health)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    health = latent.health[account, month]
+    size = account.size
+    contact = _active_contact(rng, contacts, account, day, 0.25 * _sigmoid(1.5 * health))
+    contact = np.where(rng.random(size) < 0.08, -1, contact)
+    inbound = rng.random(size) < _sigmoid(-0.4 + 0.7 * health)
+    direction = np.where(inbound, _INBOUND, _OUTBOUND)
+    direction = np.where(rng.random(size) < 0.05, -1, direction)
+    answered = (direction == _OUTBOUND) & (rng.random(size) < 0.8)
+    hours = np.round(rng.lognormal(np.log(10.0) - 0.6 * health, 0.8), 1)
+    return pd.DataFrame(
+        {
+            "interaction_id": _ids("I", size, 7),
+            "account_id": _take(account_ids, account),
+            "contact_id": _take(contacts.ids, contact),
+            "occurred_on": _dates(day),
+            "channel": _labels(CHANNELS, _choice(rng, _CHANNEL_SHARE, size)),
+            "direction": _labels(DIRECTIONS, direction),
+            "response_hours": np.where(answered, hours, np.nan),
+            "co_construction": rng.random(size) < _sigmoid(-1.6 + 0.9 * health),
+            "introduction": rng.random(size) < _sigmoid(-2.6 + 0.9 * health),
+        }
+    )
+
+
+def _opportunities(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Deals and their stage changes; wins get rarer as health falls.
+
+    Each deal follows a planned path (entry stage ... negotiation, then closed) spread over
+    its duration. The changes dated up to its close (or up to `end` for an open deal) form
+    its stage history, and the last of them is its recorded stage. Deals still open when
+    an account churns are lost on the churn day.
+    """
+    churned = latent.cutoff < calendar.end
+    rates = 0.22 * profile.activity[:, None] * np.exp(0.3 * latent.health)
+    account, _, created = _events(rng, calendar, rates, latent.cutoff - churned)
+    size = account.size
+    kind = _choice(rng, _KIND_SHARE, size)
+    renewal = kind == _RENEWAL
+    median, sigma = _KIND_AMOUNT[kind, 0], _KIND_AMOUNT[kind, 1]
+    amount = profile.revenue[account] * rng.lognormal(np.log(median), sigma)
+    (low, high), (renewal_low, renewal_high) = _SALES_CYCLE_DAYS
+    cycle = np.where(
+        renewal,
+        rng.integers(renewal_low, renewal_high + 1, size),
+        rng.integers(low, high + 1, size),
+    )
+    late = np.round(rng.exponential(40.0, size)).astype(np.int64)
+    slip = np.where(rng.random(size) < 0.5, rng.integers(-7, 1, size), late)
+    planned_close = created + np.maximum(cycle + slip, 14)
+    entry_shares = np.array([[0.65, 0.3, 0.05, 0.0], [0.2, 0.3, 0.4, 0.1]])[renewal.astype(int)]
+    entry = _choice_by_row(rng, entry_shares)
+
+    cutoff = latent.cutoff[account]
+    lost_on_churn = churned[account] & (planned_close > cutoff)
+    closed = (planned_close <= cutoff) | lost_on_churn
+    close_day = np.where(lost_on_churn, cutoff, planned_close)
+    close_health = latent.health[account, calendar.month_of(close_day)]
+    win_chance = _sigmoid(0.2 + 1.1 * close_health + 0.9 * renewal)
+    won = ~lost_on_churn & (rng.random(size) < win_chance)
+    lost_stage = rng.integers(entry, _NEGOTIATION + 1)
+    top = np.where(closed & ~won & ~lost_on_churn, lost_stage, _NEGOTIATION)
+    closing_stage = np.where(won, _WON, _LOST)
+    path = _StagePath(entry, top, closing_stage, created, planned_close, close_day, closed)
+    stage, changed, kept = _stage_changes(rng, calendar, path)
+    last = stage.shape[1] - 1 - np.argmax(kept[:, ::-1], axis=1)
+    final = stage[np.arange(size), last]
+
+    noise = rng.choice([-5, 0, 0, 5, 10], size)
+    probability = np.clip(_STAGE_PROBABILITY[final] + np.where(closed, 0, noise), 0, 100)
+    probability = np.where(rng.random(size) < np.where(closed, 0.6, 0.4), np.nan, probability)
+    product = _labels(_PRODUCTS, rng.integers(0, len(_PRODUCTS), size))
+    year = pd.Series(created.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64))
+    unit = np.where(rng.random(size) < 0.1, -1, rng.integers(0, len(_BUSINESS_UNITS), size))
+    ids = _ids("O", size, 6)
+    opportunities = pd.DataFrame(
+        {
+            "opportunity_id": ids,
+            "account_id": _take(account_ids, account),
+            "name": product + " " + _labels(_KIND_SUFFIX, kind) + " " + (year + 1970).astype("str"),
+            "product": product,
+            "business_unit": _labels(_BUSINESS_UNITS, unit),
+            "kind": _labels(KINDS, kind),
+            "amount": np.maximum(np.round(amount, -2), 500.0),
+            "stage": _labels(STAGES, final),
+            "probability": probability,
+            "created_on": _dates(created),
+            "expected_close_on": _dates(created + cycle),
+            "closed_on": _dates(close_day, blank=~closed),
+        }
+    )
+    recorded = kept & (rng.random(size) < 0.9)[:, None]
+    stage_history = pd.DataFrame(
+        {
+            "opportunity_id": _take(ids, np.nonzero(recorded)[0]),
+            "changed_on": _dates(changed[recorded]),
+            "stage": _labels(STAGES, stage[recorded]),
+        }
+    )
+    return opportunities, stage_history
+
+
+def _stage_changes(
+    rng: np.random.Generator, calendar: _Calendar, path: _StagePath
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stage, day and kept-flag of up to five stage changes per deal, one deal per row.
+
+    Column j < n (n = top - entry + 1) holds stage ``entry + j``, column n the closing
+    stage. The changes are spread over the planned duration with random gaps, at least one
+    day apart as a deal lasts >= 14 days. A change is kept when dated before the close and
+    not after the end of the window; the closing one when the deal is closed.
+    """
+    column = np.arange(5)
+    n_open_stages = (path.top - path.entry + 1)[:, None]
+    draws = rng.uniform(0.5, 1.5, (path.entry.size, 5))
+    gaps = np.where((column > 0) & (column <= n_open_stages), draws, 0.0)
+    position = np.cumsum(gaps, axis=1) / gaps.sum(axis=1, keepdims=True)
+    duration = (path.planned_close - path.created)[:, None]
+    changed = path.created[:, None] + np.floor(position * duration).astype(np.int64)
+    regular, closing = column < n_open_stages, column == n_open_stages
+    changed = np.where(closing, path.close_day[:, None], changed)
+    stage = np.where(regular, path.entry[:, None] + column, path.closing_stage[:, None])
+    in_time = (changed < path.close_day[:, None]) & (changed <= calendar.end)
+    kept = (regular & in_time) | (closing & path.closed[:, None])
+    return stage, changed, kept
+
+
+def _actions(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Account-plan actions, decided each month and due within the next three months."""
+    rates = 0.6 * profile.activity[:, None] * np.ones(calendar.months)
+    account, month, decided = _events(rng, calendar, rates, latent.cutoff)
+    due = decided + rng.integers(0, _ACTION_LEAD_DAYS + 1, account.size)
+    churned = latent.cutoff < calendar.end
+    plan_limit = np.where(churned, latent.cutoff, calendar.end + _ACTION_LEAD_DAYS)
+    keep = due <= plan_limit[account]
+    account, month, decided, due = account[keep], month[keep], decided[keep], due[keep]
+    order = np.lexsort((due, account))
+    account, month, decided, due = account[order], month[order], decided[order], due[order]
+    size = account.size
+
+    health = latent.health[account, month]
+    done_day = np.maximum(due + np.round(rng.normal(-4.0, 10.0, size)).astype(np.int64), decided)
+    done = (rng.random(size) < _sigmoid(1.0 + 0.8 * health)) & (done_day <= latent.cutoff[account])
+    stale = due < latent.cutoff[account] - 60  # old undone actions are mostly dropped
+    cancelled = ~done & (rng.random(size) < np.where(stale, 0.7, 0.1))
+    in_progress = ~done & ~cancelled & (rng.random(size) < 0.35)
+    status = np.select([done, cancelled, in_progress], [_DONE, _CANCELLED, _IN_PROGRESS], _PLANNED)
+    other_owner = rng.integers(0, len(_ALL_OWNERS), size)
+    owner = np.where(rng.random(size) < 0.85, profile.owner[account], other_owner)
+    return pd.DataFrame(
+        {
+            "action_id": _ids("PA", size, 6),
+            "account_id": _take(account_ids, account),
+            "title": _labels(_ACTION_TITLES, rng.integers(0, len(_ACTION_TITLES), size)),
+            "owner": _labels(_ALL_OWNERS, owner),
+            "due_on": _dates(due),
+            "done_on": _dates(done_day, blank=~done),
+            "status": _labels(ACTION_STATUSES, status),
+        }
+    )
+
+
+def _nps_responses(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    contacts: _Contacts,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """About two answers per account and half-year; scores fall with health."""
+    rates = np.full(latent.health.shape, 0.4)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    size = account.size
+    health = latent.health[account, month]
+    score = np.clip(np.round(rng.normal(7.7 + 1.6 * health, 1.5)), 0, 10).astype(np.int64)
+    contact = _active_contact(rng, contacts, account, day, 0.1)
+    contact = np.where(rng.random(size) < 0.15, -1, contact)
+    return pd.DataFrame(
+        {
+            "response_id": _ids("R", size, 6),
+            "account_id": _take(account_ids, account),
+            "contact_id": _take(contacts.ids, contact),
+            "responded_on": _dates(day),
+            "score": score,
+        }
+    )
+
+
+def _tickets(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Support tickets: more of them, more critical and slower to close as health falls."""
+    rates = 0.45 * profile.activity[:, None] * np.exp(-0.35 * latent.health)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    size = account.size
+    health = latent.health[account, month]
+    critical = rng.random(size) < _sigmoid(-3.4 - 1.5 * health)
+    severity = np.where(critical, _CRITICAL, _choice(rng, _SEVERITY_SHARE, size))
+    typical_days = np.log(_RESOLUTION_DAYS[severity]) - 1.0 * health
+    closed = day + np.round(rng.lognormal(typical_days, 1.0)).astype(np.int64)
+    never = (severity < _HIGH) & (rng.random(size) < 0.04)
+    return pd.DataFrame(
+        {
+            "ticket_id": _ids("T", size, 6),
+            "account_id": _take(account_ids, account),
+            "opened_on": _dates(day),
+            "closed_on": _dates(closed, blank=never | (closed > latent.cutoff[account])),
+            "severity": _labels(SEVERITIES, severity),
+            "category": _labels(_TICKET_CATEGORIES, rng.integers(0, len(_TICKET_CATEGORIES), size)),
+        }
+    )
+
+
+def _feedback(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Irritants rise and praise fades as health falls; requests stay steady."""
+    activity = profile.activity[:, None]
+    by_kind = np.stack(  # rates in FEEDBACK_KINDS order: irritant, praise, request
+        [
+            0.12 * np.sqrt(activity) * np.exp(-1.3 * latent.health),
+            0.08 * activity * np.exp(0.6 * latent.health),
+            0.08 * activity * np.ones_like(latent.health),
+        ],
+        axis=-1,
+    )
+    account, month, day = _events(rng, calendar, by_kind.sum(axis=-1), latent.cutoff)
+    size = account.size
+    kind = _choice_by_row(rng, by_kind[account, month])
+    text = _grouped_pick(rng, _FEEDBACK_TEXTS, kind)
+    return pd.DataFrame(
+        {
+            "feedback_id": _ids("F", size, 6),
+            "account_id": _take(account_ids, account),
+            "recorded_on": _dates(day),
+            "kind": _labels(FEEDBACK_KINDS, kind),
+            "text": text.where(rng.random(size) >= 0.1),
+        }
+    )
+
+
+def _outcomes(latent: _Latent, account_ids: pd.Series) -> pd.DataFrame:
+    outcomes = latent.outcomes
+    return pd.DataFrame(
+        {
+            "account_id": _take(account_ids, outcomes["account"].to_numpy()),
+            "occurred_on": _dates(outcomes["day"].to_numpy()),
+            "event": _labels(OUTCOME_EVENTS, outcomes["event"].to_numpy()),
+        }
+    )
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Flags as ``true`` / ``false`` (pandas would write ``True`` / ``False``)."""
+    flags = frame.select_dtypes(include="bool").columns
+    return frame.assign(**{column: np.where(frame[column], "true", "false") for column in flags})
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    with atomic_path(path) as temporary:
+        frame.to_csv(
+            temporary, index=False, encoding="utf-8", date_format="%Y-%m-%d", lineterminator="\n"
+        )
+    return path
