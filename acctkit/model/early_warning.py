@@ -197,8 +197,25 @@ class EarlyWarningModel:
         from acctkit.model.persistence import load_object
 
         payload = load_object(path)
+        expected = {
+            "format_version",
+            "params",
+            "features",
+            "as_of",
+            "holdout_start",
+            "n_snapshots",
+            "metrics",
+            "versions",
+            "pipeline",
+        }
         if not isinstance(payload, dict) or payload.get("format_version") != FORMAT_VERSION:
             raise ModelError(f"'{path}' is not an acctkit early-warning model file")
+        if set(payload) != expected:
+            raise ModelError(
+                f"'{path}' is not a complete acctkit model file "
+                f"(missing: {', '.join(sorted(expected - set(payload))) or 'none'}; "
+                f"unexpected: {', '.join(sorted(set(payload) - expected)) or 'none'})"
+            )
         model = cls(features=payload["features"], **payload["params"])
         model.pipeline_ = payload["pipeline"]
         model.features_ = list(payload["features"])

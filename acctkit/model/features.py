@@ -35,36 +35,30 @@ def _in_window(index: EventIndex, days: np.ndarray, width: float) -> np.ndarray:
 def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
     """Features of every account at each date: one row per (account_id, snapshot_date).
 
-    Besides the four features, the frame keeps the counts the drivers are worded from
-    (``interactions``, ``interactions_prev``, ``nps_mean``, ``nps_mean_prev``) and
-    ``churned`` (a churn event on or before the date). Rows are ordered by date, then by
-    the accounts' order.
+    The counts come from the KPI engine (:func:`acctkit.kpis.kpis_at`, which evaluates all
+    dates in one pass per table); the NPS mean-score drift, which is not a catalogue KPI,
+    is computed here with the engine's event index. Besides the four features, the frame
+    keeps what the drivers are worded from (``interactions``, ``interactions_prev``,
+    ``nps_mean``, ``nps_mean_prev``) and ``churned`` (a churn on or before the date).
+    Rows are ordered by account, then date.
     """
+    from acctkit.kpis import kpis_at
+
     dates = as_of_dates(dates)
-    accounts = portfolio.account_ids
-    n = len(accounts)
+    counts = kpis_at(
+        portfolio,
+        dates,
+        window_days=window_days,
+        columns=["interactions", "interactions_prev", "irritants", "open_critical_tickets"],
+    )
+    counts = counts.rename(columns={"as_of": "snapshot_date"})
+    numbers = counts.drop(columns=["account_id", "snapshot_date"]).astype("float64")
+    out = {name: numbers[name].to_numpy() for name in numbers.columns}
+    out["engagement_slowdown"] = np.log(
+        (out["interactions_prev"] + 1.0) / (out["interactions"] + 1.0)
+    )
     days = day_numbers(dates)
-    window = float(window_days)
-    shape = (n, len(dates))
-    out: dict[str, np.ndarray] = {}
-
-    if portfolio.interactions is not None:
-        index = _index(portfolio.interactions, "occurred_on", n)
-        out["interactions"] = _in_window(index, days, window).astype(float)
-        out["interactions_prev"] = _in_window(index, days - window, window).astype(float)
-        out["engagement_slowdown"] = np.log(
-            (out["interactions_prev"] + 1.0) / (out["interactions"] + 1.0)
-        )
-    else:
-        for name in ("interactions", "interactions_prev", "engagement_slowdown"):
-            out[name] = np.full(shape, np.nan)
-
-    if portfolio.feedback is not None:
-        irritants = portfolio.feedback[portfolio.feedback["kind"] == "irritant"]
-        out["irritants"] = _in_window(_index(irritants, "recorded_on", n), days, window)
-    else:
-        out["irritants"] = np.full(shape, np.nan)
-
+    n = len(portfolio.account_ids)
     if portfolio.nps_responses is not None:
         responses = portfolio.nps_responses
         index = _index(responses, "responded_on", n)
@@ -76,30 +70,14 @@ def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.where(count > 0, (running[upto] - running[since]) / count, np.nan)
 
-        out["nps_mean"] = mean(days)
-        out["nps_mean_prev"] = mean(days - NPS_DAYS)
-        out["nps_score_drift"] = out["nps_mean"] - out["nps_mean_prev"]
+        out["nps_mean"] = mean(days).ravel()
+        out["nps_mean_prev"] = mean(days - NPS_DAYS).ravel()
     else:
-        for name in ("nps_mean", "nps_mean_prev", "nps_score_drift"):
-            out[name] = np.full(shape, np.nan)
-
-    if portfolio.tickets is not None:
-        critical = portfolio.tickets[portfolio.tickets["severity"] == "critical"]
-        opened = _index(critical, "opened_on", n).count_upto(days)
-        closed = _index(critical, "closed_on", n).count_upto(days)
-        out["open_critical_tickets"] = opened - closed
-    else:
-        out["open_critical_tickets"] = np.full(shape, np.nan)
-
-    churn_day = day_numbers(_first_churn(portfolio, accounts))
-    out["churned"] = churn_day[:, None] <= days[None, :]
-    grid = pd.DataFrame(
-        {
-            "account_id": pd.Categorical(np.tile(accounts, len(dates)), categories=accounts),
-            "snapshot_date": np.repeat(dates.to_numpy(), n),
-        }
-    )
-    return grid.assign(**{name: values.T.ravel() for name, values in out.items()})
+        out["nps_mean"] = out["nps_mean_prev"] = np.full(len(counts), np.nan)
+    out["nps_score_drift"] = out["nps_mean"] - out["nps_mean_prev"]
+    churn_day = day_numbers(_first_churn(portfolio, portfolio.account_ids))
+    out["churned"] = (churn_day[:, None] <= days[None, :]).ravel()
+    return counts[["account_id", "snapshot_date"]].assign(**out)
 
 
 def build_panel(portfolio, as_of, *, horizon_days: int = 180, window_days: int = 90):

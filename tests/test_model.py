@@ -1,0 +1,184 @@
+"""The early-warning model on synthetic portfolios that carry real signal."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acctkit.data import from_frames
+from acctkit.datasets import generate_tables
+from acctkit.errors import ModelError
+from acctkit.model import EarlyWarningModel, build_panel, features_at, risk_band, score_accounts
+from tests.test_kpis_purity import cut
+
+AS_OF = pd.Timestamp("2026-10-31")
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return from_frames(generate_tables(800, 36, "2026-10-31", 11))
+
+
+@pytest.fixture(scope="module")
+def model(portfolio):
+    return EarlyWarningModel().fit(portfolio, AS_OF)
+
+
+def test_model_beats_both_baselines_on_the_holdout(model):
+    metrics = model.metrics_
+    assert list(metrics.index) == ["model", "base rate", "NPS drift rule"]
+    auc = metrics["roc_auc"]
+    assert auc["model"] > 0.6
+    assert auc["model"] > auc["base rate"] + 0.05
+    assert auc["model"] > auc["NPS drift rule"] + 0.05
+    ap = metrics["average_precision"]
+    assert ap["model"] > ap["base rate"] and ap["model"] > ap["NPS drift rule"]
+    for column in ("train_rows", "holdout_rows", "train_positives", "holdout_positives"):
+        assert metrics.loc["model", column] > 0
+
+
+def test_coefficient_signs_are_the_expected_ones(model):
+    coefficients = model.coefficients_["coefficient"]
+    assert coefficients["engagement_slowdown"] > 0
+    assert coefficients["irritants"] > 0
+    assert coefficients["nps_score_drift"] < 0
+    odds = model.coefficients_["odds_ratio"]
+    assert odds["engagement_slowdown"] == pytest.approx(np.exp(coefficients["engagement_slowdown"]))
+
+
+def test_holdout_is_the_latest_quarter_of_snapshot_dates(model, portfolio):
+    panel = build_panel(portfolio, AS_OF)
+    dates = np.sort(panel["snapshot_date"].unique())
+    n_holdout = int(np.ceil(len(dates) * 0.25))
+    assert model.holdout_start_ == pd.Timestamp(dates[-n_holdout])
+    holdout = panel[panel["snapshot_date"] >= model.holdout_start_]
+    assert model.metrics_.loc["model", "holdout_rows"] == len(holdout)
+    assert model.metrics_.loc["model", "holdout_positives"] == holdout["label"].sum()
+
+
+def test_no_label_looks_past_as_of(portfolio):
+    panel = build_panel(portfolio, AS_OF, horizon_days=180)
+    assert (panel["snapshot_date"] + pd.Timedelta(days=180) <= AS_OF).all()
+    # the same panel from data cut at as_of: labels and features identical
+    assert build_panel(cut(portfolio, AS_OF), AS_OF).equals(panel)
+
+
+def test_features_and_predictions_identical_on_data_cut_at_as_of(model, portfolio):
+    as_of = pd.Timestamp("2026-04-30")
+    full = features_at(portfolio, [as_of])
+    assert features_at(cut(portfolio, as_of), [as_of]).equals(full)
+    pd.testing.assert_series_equal(
+        model.predict_proba(portfolio, as_of), model.predict_proba(cut(portfolio, as_of), as_of)
+    )
+
+
+def test_churned_accounts_are_left_out_of_predictions(model, portfolio):
+    churns = portfolio.outcomes[portfolio.outcomes["event"] == "churn"]
+    churned = set(churns.loc[churns["occurred_on"] <= AS_OF, "account_id"].astype(str))
+    assert churned, "the fixture should hold churned accounts"
+    risk = model.predict_proba(portfolio, AS_OF)
+    assert risk.name == "risk_probability"
+    assert churned.isdisjoint(risk.index)
+    assert len(risk) == len(portfolio.accounts) - len(churned)
+    assert risk.between(0, 1).all()
+
+
+def test_explain_contributions_add_up_to_the_logit(model, portfolio):
+    explained = model.explain(portfolio, AS_OF)
+    contributions = explained.filter(like="contribution_").sum(axis=1)
+    intercept = model.coefficients_.loc["intercept", "coefficient"]
+    logit = np.log(explained["risk_probability"] / (1 - explained["risk_probability"]))
+    np.testing.assert_allclose(contributions + intercept, logit, rtol=1e-6, atol=1e-6)
+    top = explained.sort_values("risk_probability").iloc[-1]
+    assert top["drivers_en"] and top["drivers_fr"] and top["drivers_en"] != top["drivers_fr"]
+
+
+def test_drivers_are_worded_from_the_counts(model, portfolio):
+    explained = model.explain(portfolio, AS_OF)
+    slowing = explained[
+        (explained["contribution_engagement_slowdown"] > 0)
+        & (explained["interactions_prev"] > explained["interactions"])
+    ].iloc[0]
+    now, before = int(slowing["interactions"]), int(slowing["interactions_prev"])
+    pct = round(100 * (before - now) / before)
+    phrase = f"interactions down {pct} % vs the previous 90 days ({now} vs {before})"
+    assert phrase in slowing["drivers_en"]
+    assert f"interactions en baisse de {pct} %" in slowing["drivers_fr"]
+
+
+def test_save_and_load_round_trip(model, portfolio, tmp_path):
+    path = model.save(tmp_path / "models" / "ew.skops")
+    loaded = EarlyWarningModel.load(path)
+    pd.testing.assert_series_equal(
+        loaded.predict_proba(portfolio, AS_OF), model.predict_proba(portfolio, AS_OF)
+    )
+    assert loaded.features_ == model.features_
+    assert loaded.as_of_ == AS_OF
+    assert loaded.versions_["acctkit"]
+    pd.testing.assert_frame_equal(loaded.metrics_, model.metrics_, check_dtype=False)
+
+
+def test_load_refuses_unexpected_types(tmp_path):
+    import skops.io as sio
+
+    path = tmp_path / "evil.skops"
+    sio.dump({"format_version": 1, "x": np.sum}, path)  # a function: could run code
+    with pytest.raises(ModelError, match="refusing to load .*numpy"):
+        EarlyWarningModel.load(path)
+    incomplete = tmp_path / "incomplete.skops"
+    sio.dump({"format_version": 1, "features": ["irritants"]}, incomplete)
+    with pytest.raises(ModelError, match="not a complete acctkit model file"):
+        EarlyWarningModel.load(incomplete)
+
+
+def test_load_refuses_files_that_are_not_models(tmp_path):
+    path = tmp_path / "notes.skops"
+    path.write_text("hello")
+    with pytest.raises(ModelError, match="not an acctkit model file"):
+        EarlyWarningModel.load(path)
+    with zipfile.ZipFile(tmp_path / "other.skops", "w") as archive:
+        archive.writestr("schema.json", "{}")
+    with pytest.raises(ModelError):
+        EarlyWarningModel.load(tmp_path / "other.skops")
+    with pytest.raises(ModelError, match="does not exist"):
+        EarlyWarningModel.load(tmp_path / "missing.skops")
+
+
+def test_too_few_positives_or_one_class_is_a_clear_error(portfolio):
+    import dataclasses
+
+    few = portfolio.outcomes.iloc[:2]
+    with pytest.raises(ModelError, match="at least 10 are needed"):
+        EarlyWarningModel().fit(dataclasses.replace(portfolio, outcomes=few), AS_OF)
+    none = portfolio.outcomes.iloc[:0]
+    with pytest.raises(ModelError, match="only one class"):
+        EarlyWarningModel().fit(dataclasses.replace(portfolio, outcomes=none), AS_OF)
+
+
+def test_unfitted_model_says_so(portfolio):
+    with pytest.raises(ModelError, match="not fitted"):
+        EarlyWarningModel().predict_proba(portfolio, AS_OF)
+    assert EarlyWarningModel(C=0.5).C == 0.5  # __init__ only stores
+
+
+def test_risk_bands_follow_the_thresholds():
+    probability = pd.Series([0.1, 0.3, 0.49, 0.5, 0.9, np.nan])
+    assert risk_band(probability).astype(object).tolist() == [
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+        np.nan,
+    ]
+    custom = risk_band(probability, {"risk_bands": {"medium": 0.2, "high": 0.8}})
+    assert custom.astype(object).tolist()[:5] == ["low", "medium", "medium", "medium", "high"]
+
+
+def test_score_accounts_table(model, portfolio):
+    risk = score_accounts(model, portfolio, AS_OF)
+    assert {"risk_probability", "risk_band", "drivers_en", "drivers_fr"} <= set(risk.columns)
+    assert risk.index.name == "account_id"
