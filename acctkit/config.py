@@ -245,8 +245,7 @@ def _merge(default: Mapping[str, Any], override: Mapping[str, Any], path: tuple[
     """Deep-merge ``override`` over ``default``, refusing keys the defaults do not have."""
     if not isinstance(override, Mapping):
         raise ConfigError(
-            f"config: '{_dotted(path)}' must be a table of settings, "
-            f"got {type(override).__name__}"
+            f"config: '{_dotted(path)}' must be a table of settings, got {type(override).__name__}"
         )
     merged = copy.deepcopy(dict(default))
     if path in _OPEN_KEYS:
@@ -312,8 +311,9 @@ def _check(config: dict[str, Any]) -> None:
             f"({slowdown['high']}) must be <= 'alerts.engagement_slowdown.threshold' "
             f"({slowdown['threshold']}) (a steeper fall is more severe)"
         )
-    _check_between("alerts.churn_risk.threshold", config["alerts"]["churn_risk"]["threshold"],
-                   0.0, 1.0)
+    _check_between(
+        "alerts.churn_risk.threshold", config["alerts"]["churn_risk"]["threshold"], 0.0, 1.0
+    )
     _check_stages(config["stages"])
 
 
