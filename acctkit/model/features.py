@@ -7,8 +7,8 @@ Features at a date t (same as-of rules as the KPIs; nothing dated after t is use
 - ``nps_score_drift``: mean NPS score in (t - 180, t] minus the mean in (t - 360, t - 180]
 - ``open_critical_tickets``: critical tickets opened by t and not closed by t
 
-All dates are evaluated at once over an (account x date) grid with the KPI engine's
-window counter, so 36 snapshot dates cost about one pass over each table.
+All dates are evaluated at once by the KPI engine (``kpis_at``), so 36 snapshot dates
+cost about one pass over each table.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ import pandas as pd
 from acctkit.kpis.windows import EventIndex, as_of_date, as_of_dates, day_numbers
 
 FEATURES = ("engagement_slowdown", "irritants", "nps_score_drift", "open_critical_tickets")
-NPS_DAYS = 180
+_ENGINE_COLUMNS = {
+    "interactions": "interactions",
+    "interactions_prev": "interactions_prev",
+    "irritants": "irritants",
+    "open_critical_tickets": "open_critical_tickets",
+    "nps_mean_score": "nps_mean",
+    "nps_mean_score_prev": "nps_mean_prev",
+}
 
 
 def _index(frame: pd.DataFrame, date_column: str, n_accounts: int) -> EventIndex:
@@ -35,12 +42,11 @@ def _in_window(index: EventIndex, days: np.ndarray, width: float) -> np.ndarray:
 def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
     """Features of every account at each date: one row per (account_id, snapshot_date).
 
-    The counts come from the KPI engine (:func:`acctkit.kpis.kpis_at`, which evaluates all
-    dates in one pass per table); the NPS mean-score drift, which is not a catalogue KPI,
-    is computed here with the engine's event index. Besides the four features, the frame
-    keeps what the drivers are worded from (``interactions``, ``interactions_prev``,
-    ``nps_mean``, ``nps_mean_prev``) and ``churned`` (a churn on or before the date).
-    Rows are ordered by account, then date.
+    Everything comes from the KPI engine (:func:`acctkit.kpis.kpis_at`, which evaluates
+    all dates in one pass per table). Besides the four features, the frame keeps what the
+    drivers are worded from (``interactions``, ``interactions_prev``, ``nps_mean``,
+    ``nps_mean_prev``) and ``churned`` (a churn event on or before the date). Rows are
+    ordered by account, then date.
     """
     from acctkit.kpis import kpis_at
 
@@ -49,32 +55,15 @@ def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
         portfolio,
         dates,
         window_days=window_days,
-        columns=["interactions", "interactions_prev", "irritants", "open_critical_tickets"],
-    )
-    counts = counts.rename(columns={"as_of": "snapshot_date"})
+        columns=list(_ENGINE_COLUMNS),
+    ).rename(columns={"as_of": "snapshot_date", **_ENGINE_COLUMNS})
     numbers = counts.drop(columns=["account_id", "snapshot_date"]).astype("float64")
     out = {name: numbers[name].to_numpy() for name in numbers.columns}
     out["engagement_slowdown"] = np.log(
         (out["interactions_prev"] + 1.0) / (out["interactions"] + 1.0)
     )
-    days = day_numbers(dates)
-    n = len(portfolio.account_ids)
-    if portfolio.nps_responses is not None:
-        responses = portfolio.nps_responses
-        index = _index(responses, "responded_on", n)
-        running = index.cumulative(responses["score"].astype("float64").to_numpy())
-
-        def mean(end_days: np.ndarray) -> np.ndarray:
-            upto, since = index.positions(end_days), index.positions(end_days - NPS_DAYS)
-            count = upto - since
-            with np.errstate(invalid="ignore", divide="ignore"):
-                return np.where(count > 0, (running[upto] - running[since]) / count, np.nan)
-
-        out["nps_mean"] = mean(days).ravel()
-        out["nps_mean_prev"] = mean(days - NPS_DAYS).ravel()
-    else:
-        out["nps_mean"] = out["nps_mean_prev"] = np.full(len(counts), np.nan)
     out["nps_score_drift"] = out["nps_mean"] - out["nps_mean_prev"]
+    days = day_numbers(dates)
     churn_day = day_numbers(_first_churn(portfolio, portfolio.account_ids))
     out["churned"] = (churn_day[:, None] <= days[None, :]).ravel()
     return counts[["account_id", "snapshot_date"]].assign(**out)
