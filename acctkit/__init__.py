@@ -22,6 +22,18 @@ _EXPORTS = {
     "from_frames": "acctkit.data",
     "demo_portfolio": "acctkit.datasets",
     "generate_tables": "acctkit.datasets",
+    "compute_kpis": "acctkit.kpis",
+    "kpis_at": "acctkit.kpis",
+    "kpi_history": "acctkit.kpis",
+    "compute_alerts": "acctkit.kpis",
+    "kpi_summary": "acctkit.kpis",
+    "load_config": "acctkit.config",
+    "labels": "acctkit.i18n",
+    "EarlyWarningModel": "acctkit.model",
+    "build_panel": "acctkit.model",
+    "features_at": "acctkit.model",
+    "risk_band": "acctkit.model",
+    "score_accounts": "acctkit.model",
 }
 
 __all__ = sorted(_EXPORTS)

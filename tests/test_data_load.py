@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from acctkit.data import from_frames, load_portfolio
+from acctkit.data import LoadNote, from_frames, load_portfolio
 from acctkit.errors import DataValidationError
 from tests.conftest import TINY, folder_digest, write_tables
 
@@ -243,15 +243,17 @@ def test_invalid_input_gives_the_precise_problem(tmp_path, case):
 
 
 def test_non_utf8_file(tmp_path):
+    """A file Excel saved as Windows-1252 loads, accents intact, with a note saying so."""
     folder = write_tables(tmp_path / "latin", TINY)
     (folder / "accounts.csv").write_bytes(TINY["accounts"].encode("cp1252"))
-    with pytest.raises(DataValidationError) as caught:
-        load_portfolio(folder)
-    first_accent = TINY["accounts"].index("é")  # one byte per character before it
-    assert [str(p) for p in caught.value.problems] == [
-        f"accounts.csv: is not UTF-8 text (byte {first_accent}); "
-        "save it as 'CSV UTF-8' and try again"
+    with pytest.warns(LoadNote) as caught:
+        p = load_portfolio(folder)
+    assert [str(w.message) for w in caught] == [
+        "accounts.csv: is not UTF-8: read as cp1252 (Windows Western European); "
+        "if accents look wrong, save as 'CSV UTF-8' and load again"
     ]
+    assert p.accounts.loc[0, "name"] == "Compagnie Générale des Éclairages"
+    _check_tiny(p)
 
 
 def test_two_files_for_one_table(tiny_folder):

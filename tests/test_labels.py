@@ -11,7 +11,7 @@ from acctkit.errors import ConfigError
 from acctkit.kpis.alerts import SEVERITIES
 from acctkit.kpis.columns import FAMILIES, KPI_COLUMNS
 from acctkit.kpis.scores import BANDS, SEGMENTS
-from acctkit.labels import COLUMNS, label_table, labels
+from acctkit.i18n import COLUMNS, label_table, labels
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

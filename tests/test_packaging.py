@@ -68,3 +68,10 @@ def test_notebooks_are_committed_without_outputs():
             if cell.cell_type == "code":
                 assert cell.outputs == [], path.name
                 assert cell.execution_count is None, path.name
+
+
+def test_public_api_names_resolve():
+    import acctkit
+
+    for name in acctkit.__all__:
+        assert getattr(acctkit, name) is not None, name

@@ -1,23 +1,60 @@
 """Loading a portfolio: find the files, parse every table, check references, type the ids.
 
-``load_portfolio`` (files) and ``from_frames`` (DataFrames in memory) share one path, so a
-portfolio built either way obeys the same contract (see ``acctkit.data.portfolio``).
+``load_portfolio`` (files, canonical or through a CRM mapping) and ``from_frames``
+(DataFrames in memory) share one path, so a portfolio built either way obeys the same
+contract (see ``acctkit.data.portfolio``).
 """
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from acctkit.data.exports import read_mapped_tables
+from acctkit.data.mapping import Mapping, read_mapping
 from acctkit.data.portfolio import TABLE_NAMES, Portfolio
-from acctkit.data.readers import RawTable, find_table_files, read_file, read_workbook
+from acctkit.data.readers import (
+    RawTable,
+    encoding_notes,
+    find_table_files,
+    read_file,
+    read_workbook,
+)
+from acctkit.data.references import (
+    KEYS,
+    ORPHAN_PARENTS,
+    check_references,
+    drop_orphans,
+    unreliable,
+)
 from acctkit.data.schema import REQUIRED_TABLES, SCHEMA
-from acctkit.data.validate import file_rows, parse_table
+from acctkit.data.validate import parse_table
 from acctkit.errors import DataValidationError, Problem
 
 
-def load_portfolio(source: str | Path, *, dayfirst: bool = False) -> Portfolio:
+class LoadNote(UserWarning):
+    """Something the load did that the user should know: rows skipped with ``drop_orphans``,
+    a file read in a guessed encoding. ``load_portfolio`` warns with it."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A loaded portfolio and the notes of its load (``str(note)`` reads as a sentence)."""
+
+    portfolio: Portfolio
+    notes: tuple[Problem, ...] = ()
+
+
+def load_portfolio(
+    source: str | Path,
+    *,
+    mapping: str | Path | dict | Mapping | None = None,
+    dayfirst: bool | None = None,
+    drop_orphans: bool = False,
+) -> Portfolio:
     """Load and validate a portfolio from a folder of table files or an Excel workbook.
 
     Parameters
@@ -25,25 +62,65 @@ def load_portfolio(source: str | Path, *, dayfirst: bool = False) -> Portfolio:
     source
         A folder holding one file per table (``accounts.csv``, ``contacts.parquet``, ...) or
         an ``.xlsx`` workbook whose sheets carry the table names. Only ``accounts`` is
-        required.
+        required. With ``mapping``: the CRM export's folder (or workbook).
+    mapping
+        A TOML mapping file (or its content as a dict) that says which export file or sheet
+        holds each table and how its columns and values translate (docs/import.md). Only
+        the tables it lists are read.
     dayfirst
-        Read ``DD/MM/YYYY`` dates (French and most European exports). ISO dates always parse.
+        Read ``DD/MM/YYYY`` dates (French and most European exports). ISO dates always
+        parse. None: as the mapping's ``[options]`` say (not day-first without a mapping).
+    drop_orphans
+        Skip, rather than report, the rows whose account is blank or unknown (and the stage
+        history of an unknown opportunity); each skip is counted in a ``LoadNote`` warning.
 
     Raises
     ------
     DataValidationError
-        Listing every problem found (table, column, file rows, what was expected). Nothing is
+        Listing every problem found (file, column, file rows, what was expected). Nothing is
         returned half-loaded, and the source files are only read.
+    ConfigError
+        The mapping is invalid, or names a file outside the export folder.
+
+    Warns
+    -----
+    LoadNote
+        For each note of :func:`load_with_notes` (rows skipped, an encoding guessed).
 
     Examples
     --------
     >>> from acctkit import load_portfolio
-    >>> p = load_portfolio("data/demo")            # doctest: +SKIP
-    >>> p.summary()                                # doctest: +SKIP
+    >>> p = load_portfolio("data/demo")                                   # doctest: +SKIP
+    >>> p = load_portfolio("exports/2026-10", mapping="crm.toml")          # doctest: +SKIP
+    >>> p.summary()                                                       # doctest: +SKIP
     """
+    result = load_with_notes(
+        source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans
+    )
+    for note in result.notes:
+        warnings.warn(str(note), LoadNote, stacklevel=2)
+    return result.portfolio
+
+
+def load_with_notes(
+    source: str | Path,
+    *,
+    mapping: str | Path | dict | Mapping | None = None,
+    dayfirst: bool | None = None,
+    drop_orphans: bool = False,
+) -> LoadResult:
+    """:func:`load_portfolio`, returning its notes instead of warning them (for the CLI)."""
+    checked = read_mapping(mapping) if mapping is not None else None
     path = Path(source)
-    raws, problems = _read_source(path)
-    return _assemble(raws, problems, source=str(path), dayfirst=dayfirst)
+    raws, problems, notes = _read_source(path, checked)
+    if dayfirst is not None:
+        order = "dmy" if dayfirst else "iso"
+    else:
+        order = (checked.date_order if checked else None) or "iso"
+    portfolio, skipped = _assemble(
+        raws, problems, source=str(path), date_order=order, drop_orphans=drop_orphans
+    )
+    return LoadResult(portfolio, tuple(notes + skipped))
 
 
 def from_frames(
@@ -58,22 +135,27 @@ def from_frames(
     raws = {
         name: RawTable(name, frame, name) for name, frame in tables.items() if name in TABLE_NAMES
     }
-    return _assemble(raws, problems, source=source, dayfirst=dayfirst)
+    order = "dmy" if dayfirst else "iso"
+    return _assemble(raws, problems, source=source, date_order=order, drop_orphans=False)[0]
 
 
-def _read_source(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+def _read_source(
+    path: Path, mapping: Mapping | None
+) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
     if not path.exists():
         raise DataValidationError(
             [Problem("portfolio", f"'{path}' does not exist")], source=str(path)
         )
+    if path.is_file() and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise DataValidationError(
+            [Problem("portfolio", "expected a folder of table files or an .xlsx workbook")],
+            source=str(path),
+        )
+    if mapping is not None:
+        return read_mapped_tables(path, mapping)
     if path.is_file():
-        if path.suffix.lower() != ".xlsx":
-            raise DataValidationError(
-                [Problem("portfolio", "expected a folder of table files or an .xlsx workbook")],
-                source=str(path),
-            )
         try:
-            return read_workbook(path), []
+            return read_workbook(path), [], []
         except Exception as exc:  # openpyxl raises many kinds on damaged files
             raise DataValidationError(
                 [Problem("portfolio", f"cannot read the workbook: {exc}")], source=str(path)
@@ -86,99 +168,50 @@ def _read_source(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
             reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({exc})"
             problems.append(Problem(name, reason, file=file.name))
-    return raws, problems
+    notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
+    return raws, problems, notes
 
 
 def _assemble(
-    raws: dict[str, RawTable], problems: list[Problem], *, source: str | None, dayfirst: bool
-) -> Portfolio:
-    problems = list(problems)
+    raws: dict[str, RawTable],
+    problems: list[Problem],
+    *,
+    source: str | None,
+    date_order: str,
+    drop_orphans: bool,
+) -> tuple[Portfolio, list[Problem]]:
+    """Parse every table (parents first), check the rules between them; raise or build."""
+    problems, raws, skipped = list(problems), dict(raws), []
     for name in REQUIRED_TABLES:
         if name not in raws and not any(p.table == name for p in problems):
             problems.append(Problem(name, f"the required table '{name}' is missing"))
     typed: dict[str, pd.DataFrame] = {}
     for name in TABLE_NAMES:
-        if name in raws:
-            frame, found = parse_table(raws[name], dayfirst=dayfirst)
-            typed[name] = frame
-            problems.extend(found)
+        if name not in raws:
+            continue
+        if drop_orphans and name in ORPHAN_PARENTS:
+            raws[name], notes = _without_orphans(name, raws, typed, problems)
+            skipped.extend(notes)
+        frame, found = parse_table(raws[name], date_order=date_order)
+        typed[name] = frame
+        problems.extend(found)
     if "accounts" in typed:
-        problems.extend(_check_references(typed, raws, _unreliable(problems)))
+        problems.extend(check_references(typed, raws, unreliable(problems, raws)))
     if problems:
         raise DataValidationError(problems, source=source)
-    return Portfolio(**_categorise(typed), source=source)
+    return Portfolio(**_categorise(typed), source=source), skipped
 
 
-def _unreliable(problems: list[Problem]) -> set[str]:
-    """Tables whose rows cannot serve as a reference (their key is broken or absent)."""
-    keys = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
-    return {
-        p.table
-        for p in problems
-        if p.table in keys and (p.column in (keys[p.table], None))
-    }
-
-
-def _check_references(
-    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], unreliable: set[str]
-) -> list[Problem]:
-    """Ids that must exist elsewhere; a broken target table is not checked against (its own
-    problem is reported already, and every reference to it would only repeat it)."""
-    problems = []
-    for name, frame in typed.items():
-        for column in SCHEMA[name].columns:
-            if column.ref is None:
-                continue
-            target_table, target_column = column.ref.split(".")
-            if target_table not in typed or target_table in unreliable:
-                continue
-            known = typed[target_table][target_column].dropna()
-            values = frame[column.name]
-            dangling = values.notna() & ~values.isin(known)
-            if dangling.any():
-                examples = ", ".join(repr(v) for v in pd.unique(values[dangling])[:3])
-                problems.append(
-                    Problem(
-                        name,
-                        f"{examples} not found in {target_table}.{target_column}",
-                        column.name,
-                        file_rows(dangling),
-                        raws[name].label,
-                    )
-                )
-    problems.extend(_check_contact_accounts(typed, raws, unreliable))
-    return problems
-
-
-def _check_contact_accounts(
-    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], unreliable: set[str]
-) -> list[Problem]:
-    if "contacts" not in typed or {"contacts", "accounts"} & unreliable:
-        return []
-    owner = typed["contacts"].drop_duplicates("contact_id").set_index("contact_id")["account_id"]
-    problems = []
-    for name in ("interactions", "nps_responses"):
-        if name not in typed:
-            continue
-        frame = typed[name]
-        contact_account = frame["contact_id"].map(owner)
-        known_account = frame["account_id"].isin(typed["accounts"]["account_id"])
-        mismatch = known_account & contact_account.notna()
-        mismatch &= contact_account.astype(object) != frame["account_id"].astype(object)
-        if mismatch.any():
-            first = mismatch.idxmax()
-            problems.append(
-                Problem(
-                    name,
-                    f"the contact belongs to another account (e.g. contact "
-                    f"'{frame.at[first, 'contact_id']}' is of account "
-                    f"'{contact_account[first]}', not '{frame.at[first, 'account_id']}')",
-                    "contact_id",
-                    file_rows(mismatch),
-                    raws[name].label,
-                )
-            )
-    return problems
+def _without_orphans(
+    name: str, raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], problems: list[Problem]
+) -> tuple[RawTable, list[Problem]]:
+    """The table's rows minus those whose parent is blank, or unknown when the parent table
+    is loaded and sound."""
+    parent = ORPHAN_PARENTS[name][1]
+    known = None
+    if parent in typed and parent not in unreliable(problems, raws):
+        known = typed[parent][KEYS[parent]].dropna()
+    return drop_orphans(raws[name], known)
 
 
 def _categorise(typed: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -11,13 +11,40 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "oui", "vrai", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "non", "faux", "f"})
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_SPACE_RUNS = re.compile(r"[\s\u00a0\u202f]+")
+# The same test in RE2 syntax (pyarrow), for the vectorised fast path of ``label``.
+_SPACE_RUNS_RE2 = r"[\s\x{a0}\x{202f}]{2,}|[\t\n\r\f\v\x{a0}\x{202f}]"
+# Control spaces, and the UTF-8 lead bytes of NBSP (c2 a0) and narrow NBSP (e2 80 af).
+_SPACE_LEAD_BYTES = b"\t\n\r\f\v\xc2\xe2"
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3}){2,}(,\d+)?$")
+# A currency sign or ISO code before or after an amount ("€1 234,50", "1,234.50 USD"), and
+# a trailing percent sign ("50 %"); money is one currency per portfolio (see validate).
+_SIGN = "[$€£¥₹₽₩₺₪₫₴₦฿¢]"
+_LEADING_CURRENCY = re.compile(rf"^({_SIGN}|[A-Z]{{3}}(?=[\s\d.,+-]))\s*")
+_TRAILING_CURRENCY = re.compile(rf"(?<=[\s\d.,])\s*({_SIGN}|[A-Z]{{3}})$")
+_MAYBE_CURRENCY_RE2 = r"[$€£¥₹₽₩₺₪₫₴₦฿¢]|[A-Z]{3}"
+_PERCENT = re.compile(r"\s*%$")
 DAYFIRST_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+MONTHFIRST_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel serials after 1900-02-28
+EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
+
+
+def fold(value: object) -> str:
+    """A value as compared with mapping keys: trimmed, inner spaces collapsed, any case."""
+    return _SPACE_RUNS.sub(" ", str(value)).strip().casefold()
+
+
+def snake(value: object) -> str:
+    """``fold`` written as a canonical value: ``'Closed  Won '`` -> ``'closed_won'``."""
+    return re.sub(r"[\s\-]+", "_", fold(value))
 
 
 def text(raw: pd.Series) -> pd.Series:
@@ -28,6 +55,45 @@ def text(raw: pd.Series) -> pd.Series:
     missing = values.isna()
     out = values.astype(str).where(~missing).str.strip()
     return out.where(out != "")
+
+
+def label(raw: pd.Series) -> pd.Series:
+    """``text`` with runs of spaces inside a value collapsed: ids and short labels.
+
+    ``'Fleet  Manager'`` and ``'Fleet Manager'`` are the same product, and an account name
+    used as an id matches across files however each export spaced it. Only the cells that
+    hold such a run go through the (slow) Python replacement.
+    """
+    values = text(raw)
+    strings = pa.array(values, from_pandas=True)
+    if not _may_hold_space_runs(strings):
+        return values
+    needs = _matches(strings, _SPACE_RUNS_RE2)
+    if not needs.any():
+        return values
+    fixed = values[needs].map(lambda v: _SPACE_RUNS.sub(" ", v))
+    return values.where(~needs, fixed)
+
+
+def _may_hold_space_runs(strings: pa.Array | pa.ChunkedArray) -> bool:
+    """A first look at the raw bytes of all the (trimmed) values at once, several times
+    faster than a regex over millions of ids; a false alarm only costs the exact test."""
+    chunks = strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
+    for chunk in chunks:
+        buffers = chunk.buffers()  # validity, offsets, data (for a string array)
+        raw = buffers[2].to_pybytes() if len(buffers) > 2 and buffers[2] is not None else b""
+        if b"  " in raw or len(raw.translate(None, _SPACE_LEAD_BYTES)) != len(raw):
+            return True
+    return False
+
+
+def _matches(strings: pd.Series | pa.Array | pa.ChunkedArray, re2_pattern: str) -> np.ndarray:
+    """Where text cells match a pattern, vectorised in Arrow (pandas' ``str.contains`` is
+    several times slower on millions of ids)."""
+    if isinstance(strings, pd.Series):
+        strings = pa.array(strings, from_pandas=True)
+    found = pc.match_substring_regex(strings, re2_pattern)
+    return np.asarray(found.fill_null(False), dtype=bool)
 
 
 def _integral_float_to_int(value):
@@ -62,7 +128,25 @@ def number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     return values.where(~bad), bad
 
 
+def currencies(raw: pd.Series) -> list[str]:
+    """The distinct currency signs or codes written in a column's text cells."""
+    if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
+        return []
+    strings = text(raw)
+    candidates = pd.unique(strings[_matches(strings, _MAYBE_CURRENCY_RE2)])
+    found = set()
+    for value in candidates:
+        value = _PERCENT.sub("", value.strip())
+        for pattern in (_LEADING_CURRENCY, _TRAILING_CURRENCY):
+            match = pattern.search(value)
+            if match:
+                found.add(match.group(1))
+    return sorted(found)
+
+
 def _parse_number(value: str, decimal: str) -> float:
+    value = _PERCENT.sub("", value.strip())
+    value = _TRAILING_CURRENCY.sub("", _LEADING_CURRENCY.sub("", value))
     cleaned = _SPACES.sub("", value)
     if "," in cleaned and "." in cleaned:
         mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
@@ -99,8 +183,14 @@ def boolean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return truthy.astype(bool), ~(truthy | falsy)
 
 
-def date(raw: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Calendar dates (time of day dropped). ISO always; DD/MM/YYYY when ``dayfirst``.
+def date(
+    raw: pd.Series, order: str = "iso", *, serial: bool = False
+) -> tuple[pd.Series, pd.Series]:
+    """Calendar dates (time of day dropped).
+
+    ISO ``YYYY-MM-DD`` always parses; ``order="dmy"`` adds ``DD/MM/YYYY`` (French and most
+    European exports), ``order="mdy"`` adds ``MM/DD/YYYY`` (US exports). ``serial``: numbers
+    are Excel date serials (a workbook cell that lost its date format).
 
     The values keep the resolution pandas parsed them at (so year 2999 does not overflow);
     ``validate`` checks the range, then casts to ``datetime64[ns]``.
@@ -109,21 +199,30 @@ def date(raw: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
         return values.dt.normalize(), pd.Series(False, index=raw.index)
-    if raw.dtype == object and raw.map(lambda v: hasattr(v, "year"), na_action="ignore").any():
-        native = raw.map(lambda v: pd.Timestamp(v) if hasattr(v, "year") else v,
-                         na_action="ignore")
-    else:
-        native = raw
+    native = raw
+    if raw.dtype == object:
+        if raw.map(lambda v: hasattr(v, "year"), na_action="ignore").any():
+            native = raw.map(lambda v: pd.Timestamp(v) if hasattr(v, "year") else v,
+                             na_action="ignore")
+        if serial:
+            native = native.map(_serial_to_timestamp, na_action="ignore")
     strings = text(native.map(_timestamp_to_iso, na_action="ignore"))
     values = pd.to_datetime(strings, format="%Y-%m-%d", errors="coerce")
     todo = values.isna() & strings.notna()
-    formats = ("ISO8601",) + (DAYFIRST_FORMATS if dayfirst else ())
-    for fmt in formats:
+    extra = {"dmy": DAYFIRST_FORMATS, "mdy": MONTHFIRST_FORMATS}.get(order, ())
+    for fmt in ("ISO8601", *extra):
         if not todo.any():
             break
         values.loc[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
         todo = values.isna() & strings.notna()
     return values.dt.normalize(), todo & ~blank
+
+
+def _serial_to_timestamp(value):
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        if 0 < value <= EXCEL_LAST_SERIAL:
+            return EXCEL_EPOCH + pd.Timedelta(days=int(value))
+    return value
 
 
 def _timestamp_to_iso(value):

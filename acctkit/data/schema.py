@@ -41,6 +41,8 @@ class Column:
     ``kind`` is one of ``id``, ``str``, ``float``, ``int``, ``date``, ``bool``, ``enum``.
     ``required``: the column must be in the file and no value may be blank.
     ``ref``: ``"table.column"`` this id must exist in.
+    ``free_text``: a ``str`` column kept as written (only trimmed); other ids and strings
+    are labels, whose inner runs of spaces are collapsed so that they match across files.
     """
 
     name: str
@@ -53,6 +55,7 @@ class Column:
     default: object = None
     ref: str | None = None
     unique: bool = False
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("tam", "float", minimum=0),
                 Column("gross_margin_pct", "float", minimum=-100, maximum=100),
                 Column("cost_to_serve", "float", minimum=0),
+                Column("parent_account_id", "id", ref="accounts.account_id"),
             ),
         ),
         TableSchema(
@@ -99,7 +103,7 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("assessed_on", "date", required=True),
                 Column("criterion", "enum", required=True, choices=CRITERIA),
                 Column("score", "int", required=True, minimum=1, maximum=5),
-                Column("comment", "str"),
+                Column("comment", "str", free_text=True),
             ),
             date_column="assessed_on",
         ),
@@ -143,7 +147,8 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("product", "str"),
                 Column("business_unit", "str"),
                 Column("kind", "enum", required=True, choices=KINDS),
-                Column("amount", "float", required=True, minimum=0),
+                # Blank = not estimated yet; required once won (see validate's row rules).
+                Column("amount", "float", minimum=0),
                 Column("stage", "enum", required=True, choices=STAGES, ordered=True),
                 Column("probability", "float", minimum=0, maximum=100),
                 Column("created_on", "date", required=True),
@@ -206,7 +211,7 @@ SCHEMA: dict[str, TableSchema] = {
                 _account_ref(),
                 Column("recorded_on", "date", required=True),
                 Column("kind", "enum", required=True, choices=FEEDBACK_KINDS),
-                Column("text", "str"),
+                Column("text", "str", free_text=True),
             ),
             date_column="recorded_on",
         ),

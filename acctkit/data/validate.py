@@ -16,14 +16,9 @@ from acctkit.data.readers import RawTable
 from acctkit.data.schema import CLOSED_STAGES, SCHEMA, Column, TableSchema
 from acctkit.errors import Problem
 
-FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
 EARLIEST_DATE = pd.Timestamp("1950-01-01")
 LATEST_DATE = pd.Timestamp("2100-12-31")
-
-
-def file_rows(mask: pd.Series) -> tuple[int, ...]:
-    """File row numbers (header = row 1) where ``mask`` is true."""
-    return tuple(int(i) + FIRST_DATA_ROW for i in np.flatnonzero(mask.to_numpy()))
+UNMAPPED_VALUES_SHOWN = 10  # distinct unmapped values reported one by one
 
 
 class _Collector:
@@ -32,21 +27,27 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, message: str, column: str | None = None, mask: pd.Series | None = None):
-        rows = file_rows(mask) if mask is not None else ()
-        self.problems.append(Problem(self.raw.name, message, column, rows, self.raw.label))
+        rows = self.raw.file_rows(mask) if mask is not None else ()
+        label = self.raw.column_label(column) if column is not None else None
+        self.problems.append(Problem(self.raw.name, message, label, rows, self.raw.label))
 
 
-def parse_table(raw: RawTable, *, dayfirst: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
-    """Type one raw table by its schema; return the typed frame and the problems found."""
+def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame, list[Problem]]:
+    """Type one raw table by its schema; return the typed frame and the problems found.
+
+    ``date_order`` (``"iso"``, ``"dmy"`` or ``"mdy"``) applies unless the table's own
+    ``date_order`` (from a mapping) says otherwise.
+    """
     schema = SCHEMA[raw.name]
     found = _Collector(raw)
     frame = raw.frame.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_headers(frame, schema, found)
+    order = raw.date_order or date_order
     typed = {}
     for column in schema.columns:
         if column.name in frame.columns:
-            typed[column.name] = _parse_column(frame[column.name], column, raw, found, dayfirst)
+            typed[column.name] = _parse_column(frame[column.name], column, raw, found, order)
         else:
             typed[column.name] = _absent_column(column, len(frame))
     extras = [c for c in frame.columns if c not in schema.names]
@@ -71,6 +72,13 @@ def _check_headers(frame: pd.DataFrame, schema: TableSchema, found: _Collector) 
         found.add(f"the header '{name}' appears more than once", name)
     for column in schema.columns:
         if column.required and column.name not in frame.columns:
+            if found.raw.section:
+                found.add(
+                    f"required column '{column.name}' is not mapped: add "
+                    f'{column.name} = "<export column>" under [{found.raw.section}.columns], '
+                    f"or a value for every row under [{found.raw.section}.defaults]"
+                )
+                continue
             hint = _did_you_mean(column.name, [c for c in frame.columns if c not in schema.names])
             found.add(f"required column '{column.name}' is missing{hint}")
 
@@ -97,14 +105,14 @@ def _absent_column(column: Column, n: int) -> pd.Series:
 
 
 def _parse_column(
-    raw: pd.Series, column: Column, table: RawTable, found: _Collector, dayfirst: bool
+    raw: pd.Series, column: Column, table: RawTable, found: _Collector, date_order: str
 ) -> pd.Series:
     name = column.name
     if isinstance(raw, pd.DataFrame):  # duplicated header: already reported, read the first
         raw = raw.iloc[:, 0]
     blank = parse.is_blank(raw)
     if column.kind in ("id", "str"):
-        values = parse.text(raw)
+        values = parse.text(raw) if column.free_text else parse.label(raw)
     elif column.kind in ("float", "int"):
         reader = parse.number if column.kind == "float" else parse.integer
         values, bad = reader(raw, table.decimal)
@@ -112,6 +120,13 @@ def _parse_column(
             what = "a number" if column.kind == "float" else "a whole number"
             found.add(f"expected {what}, got {_examples(raw[bad])}", name, bad)
         _check_range(values, raw, column, found)
+        marks = parse.currencies(raw)
+        if len(marks) > 1:
+            found.add(
+                f"amounts in several currencies ({', '.join(marks)}); a portfolio has one "
+                "currency: convert them before loading",
+                name,
+            )
     elif column.kind == "bool":
         values, bad = parse.boolean(raw)
         if bad.any():
@@ -121,12 +136,14 @@ def _parse_column(
                 bad,
             )
     elif column.kind == "date":
-        values, bad = parse.date(raw, dayfirst=dayfirst)
+        values, bad = parse.date(raw, date_order, serial=table.serial_dates)
         if bad.any():
-            hint = (
-                "" if dayfirst else "; for DD/MM/YYYY dates say the file is day-first (--dayfirst)"
+            found.add(
+                f"expected a date YYYY-MM-DD, got {_examples(raw[bad])}"
+                f"{_date_hint(date_order, table)}",
+                name,
+                bad,
             )
-            found.add(f"expected a date YYYY-MM-DD, got {_examples(raw[bad])}{hint}", name, bad)
         implausible = values.notna() & ((values < EARLIEST_DATE) | (values > LATEST_DATE))
         if implausible.any():
             found.add(
@@ -139,14 +156,58 @@ def _parse_column(
         values = parse.enum(raw)
         unknown = values.notna() & ~values.isin(column.choices)
         if unknown.any():
-            found.add(_enum_message(values[unknown], column), name, unknown)
+            if name in table.value_maps or table.section:
+                _report_unmapped(values, unknown, column, found)
+            else:
+                found.add(_enum_message(values[unknown], column), name, unknown)
         values = values.where(~unknown)
         if column.default is not None:
             values = values.fillna(column.default)
     if column.required:
         if blank.any():
-            found.add("is required but blank", name, blank)
+            found.add(f"is required but blank{_orphan_hint(column, table)}", name, blank)
     return values
+
+
+def _date_hint(date_order: str, table: RawTable) -> str:
+    if date_order != "iso":
+        return ""
+    if table.section:
+        return (
+            "; for DD/MM/YYYY dates set dayfirst = true (MM/DD/YYYY: monthfirst = true) "
+            "under [options] of the mapping"
+        )
+    return "; for DD/MM/YYYY dates say the file is day-first (--dayfirst)"
+
+
+def _orphan_hint(column: Column, table: RawTable) -> str:
+    if column.name == "account_id" and table.name != "accounts":
+        return "; to skip rows without an account, load with drop_orphans=True (--drop-orphans)"
+    return ""
+
+
+def _report_unmapped(
+    values: pd.Series, unknown: pd.Series, column: Column, found: _Collector
+) -> None:
+    """One problem per export value no value map covers, with the rows that hold it."""
+    known = found.raw.value_maps.get(column.name, ())
+    section = f"[{found.raw.section or 'tables.' + found.raw.name}.values.{column.name}]"
+    known_text = ", ".join(repr(v) for v in known) if known else f"none (no {section} section)"
+    advice = f"map it under {section} to one of: {', '.join(column.choices)}"
+    distinct = pd.unique(values[unknown])
+    for value in distinct[:UNMAPPED_VALUES_SHOWN]:
+        found.add(
+            f"value {value!r} is not mapped; known: {known_text}; {advice}",
+            column.name,
+            unknown & (values == value),
+        )
+    rest = distinct[UNMAPPED_VALUES_SHOWN:]
+    if len(rest):
+        found.add(
+            f"{len(rest)} other values are not mapped ({_examples(pd.Series(rest))}); {advice}",
+            column.name,
+            unknown & values.isin(rest),
+        )
 
 
 def _examples(values: pd.Series, limit: int = 3) -> str:
@@ -201,6 +262,10 @@ def _check_unique(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -
 
 def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:
     if schema.name == "opportunities":
+        won_without_amount = (frame["stage"] == "closed_won") & frame["amount"].isna()
+        if won_without_amount.any():
+            found.add("amount is required when the stage is closed_won", "amount",
+                      won_without_amount)
         closed = frame["stage"].isin(CLOSED_STAGES)
         missing = closed & frame["closed_on"].isna()
         if missing.any():

@@ -1,7 +1,7 @@
 """Alert rules over computed KPIs: one row per (account, rule) that fires.
 
 Every rule is a vectorised mask over the KPI frame; thresholds come from the configuration
-(``[alerts.<code>]``, each with ``enabled``) and messages from :mod:`acctkit.labels`.
+(``[alerts.<code>]``, each with ``enabled``) and messages from :mod:`acctkit.i18n`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 
 from acctkit.config import ALERT_CODES, AlertRule, load_config
 from acctkit.kpis.engine import ConfigSource
-from acctkit.labels import Labels, labels
+from acctkit.i18n import Labels, labels
 
 SEVERITIES = ("high", "medium")
 ALERT_COLUMNS = ("account_id", "code", "severity", "value", "threshold", "message")

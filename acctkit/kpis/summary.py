@@ -7,7 +7,7 @@ import pandas as pd
 from acctkit.data.portfolio import Portfolio
 from acctkit.kpis.alerts import compute_alerts
 from acctkit.kpis.engine import ConfigSource
-from acctkit.labels import labels
+from acctkit.i18n import labels
 
 SUMMARY_COLUMNS = (
     "potential_score",
