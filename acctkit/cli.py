@@ -16,7 +16,6 @@ from acctkit.errors import AcctkitError
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT = 0, 1, 2
 
 DEMO_DATA = Path("data/demo")
-DEMO_SIZE = {"n_accounts": 40, "months": 24, "end": "2026-10-31", "seed": 7}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -214,7 +213,9 @@ def _pandas_display():
 
 def _demo(args: argparse.Namespace) -> int:
     from acctkit.data import load_portfolio
-    from acctkit.datasets import generate_tables, write_tables
+    from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
+    from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
+    from acctkit.model import EarlyWarningModel, score_accounts
 
     if not (args.data / "accounts.csv").exists():
         write_tables(generate_tables(**DEMO_SIZE), args.data)
@@ -222,6 +223,17 @@ def _demo(args: argparse.Namespace) -> int:
     portfolio = load_portfolio(args.data)
     print(f"{args.data}: valid portfolio of {len(portfolio.accounts)} accounts")
     _print_summary(portfolio)
+    as_of = DEMO_SIZE["end"]
+    model = EarlyWarningModel().fit(portfolio, as_of)
+    risk = score_accounts(model, portfolio, as_of)
+    kpis = compute_kpis(portfolio, as_of)
+    alerts = compute_alerts(kpis, risk=risk["risk_probability"])
+    summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio)
+    with _pandas_display():
+        print(f"\nEarly-warning model, hold-out evaluation:\n{model.metrics_.round(3).to_string()}")
+        print(f"\nReview as of {as_of}, ten accounts with the most alerts:")
+        top = summary.sort_values(summary.columns[-2], ascending=False).head(10)
+        print(top.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     return EXIT_OK
 
 

@@ -374,13 +374,20 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
     return [_write_csv(_csv_ready(frame), folder / f"{name}.csv") for name, frame in tables.items()]
 
 
+DEMO_SIZE = {"n_accounts": 120, "months": 36, "end": "2026-10-31", "seed": 7}
+"""The demo portfolio's size: large enough for the early-warning model to learn from
+(about 50 positive hold-out snapshots), small enough to report on in a minute."""
+
+
 def demo_portfolio(
-    n_accounts: int = 40,
-    months: int = 24,
-    end: str | date = "2026-10-31",
-    seed: int = 7,
+    n_accounts: int = DEMO_SIZE["n_accounts"],
+    months: int = DEMO_SIZE["months"],
+    end: str | date = DEMO_SIZE["end"],
+    seed: int = DEMO_SIZE["seed"],
 ) -> Portfolio:
     """A validated synthetic :class:`~acctkit.data.portfolio.Portfolio` to try acctkit on.
+
+    The same portfolio ``acctkit demo`` writes to ``data/demo/``.
 
     Parameters
     ----------

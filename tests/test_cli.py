@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TINY, folder_digest, write_tables
 
 
@@ -62,3 +64,75 @@ def test_help_lists_commands():
     assert result.returncode == 0
     for command in ("validate", "generate", "demo"):
         assert command in result.stdout
+
+
+WORKED = Path(__file__).parent / "fixtures" / "worked-example"
+
+
+def test_kpis_prints_a_summary_and_writes_the_table(tmp_path):
+    out = tmp_path / "out" / "kpis.csv"
+    result = run_cli("kpis", str(WORKED), "--as-of", "2026-06-30", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Northwind Logistics" in result.stdout and "Potential score" in result.stdout
+    import pandas as pd
+
+    table = pd.read_csv(out, index_col="account_id")
+    assert table.loc["W1", "potential_score"] == pytest.approx(62.75)  # worked example README
+    assert table.loc["W2", "execution_score"] == pytest.approx(97.2727, abs=1e-3)
+
+
+def test_kpis_in_french(tmp_path):
+    result = run_cli("kpis", str(WORKED), "--as-of", "2026-06-30", "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert "Score de potentiel" in result.stdout and "Recommandation" in result.stdout
+
+
+def test_kpis_with_an_invalid_config_exits_2(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[weights.potential]\nbudjet = 0.3\n")
+    result = run_cli("kpis", str(WORKED), "--as-of", "2026-06-30", "--config", str(config))
+    assert result.returncode == 2
+    assert "budjet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kpis_bad_date_and_bad_output_suffix_exit_2(tmp_path):
+    result = run_cli("kpis", str(WORKED), "--as-of", "30/06/2026")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = run_cli("kpis", str(WORKED), "--as-of", "2026-06-30", "-o", str(tmp_path / "k.txt"))
+    assert result.returncode == 2 and ".csv" in result.stderr
+
+
+def test_generate_train_score_round_trip(tmp_path):
+    data = tmp_path / "synthetic"
+    result = run_cli("generate", str(data), "--accounts", "150", "--months", "36", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    before = folder_digest(data)
+    model = tmp_path / "models" / "ew.skops"
+    result = run_cli("train", str(data), "--as-of", "2026-10-31", "-o", str(model))
+    assert result.returncode == 0, result.stderr
+    assert "roc_auc" in result.stdout and "NPS drift rule" in result.stdout
+    assert "engagement_slowdown" in result.stdout and model.exists()
+    risk = tmp_path / "risk.csv"
+    result = run_cli(
+        "score", str(data), "--as-of", "2026-10-31", "--model", str(model), "-o", str(risk)
+    )
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    table = pd.read_csv(risk, index_col="account_id", dtype={"account_id": str})
+    assert table["risk_probability"].between(0, 1).all()
+    assert set(table["risk_band"]) <= {"low", "medium", "high"}
+    assert folder_digest(data) == before  # sources only read
+
+
+def test_train_on_too_little_history_exits_2(tmp_path):
+    result = run_cli("train", str(WORKED), "--as-of", "2026-06-30")
+    assert result.returncode == 2
+    assert "outcomes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_score_with_a_missing_model_exits_2(tmp_path):
+    result = run_cli(
+        "score", str(WORKED), "--as-of", "2026-06-30", "--model", str(tmp_path / "none.skops")
+    )
+    assert result.returncode == 2 and "does not exist" in result.stderr

@@ -182,3 +182,36 @@ def test_score_accounts_table(model, portfolio):
     risk = score_accounts(model, portfolio, AS_OF)
     assert {"risk_probability", "risk_band", "drivers_en", "drivers_fr"} <= set(risk.columns)
     assert risk.index.name == "account_id"
+
+
+def test_drivers_by_hand_including_missing_data():
+    from acctkit.model.drivers import describe_drivers
+
+    frame = pd.DataFrame(
+        {
+            "interactions": [4.0, 10.0],
+            "interactions_prev": [10.0, 10.0],
+            "irritants": [3.0, 0.0],
+            "nps_mean": [6.0, np.nan],
+            "nps_mean_prev": [8.5, np.nan],
+            "open_critical_tickets": [0.0, 1.0],
+            "contribution_engagement_slowdown": [0.9, -0.1],
+            "contribution_irritants": [0.5, -0.2],
+            "contribution_nps_score_drift": [0.7, 0.4],  # B's is imputed: no answers
+            "contribution_open_critical_tickets": [-0.1, 0.3],
+        },
+        index=pd.Index(["A", "B"], name="account_id"),
+    )
+    inputs = ["engagement_slowdown", "irritants", "nps_score_drift", "open_critical_tickets"]
+    english = describe_drivers(frame, inputs, lang="en", top=2)
+    assert english["A"] == (
+        "interactions down 60 % vs the previous 90 days (4 vs 10); "
+        "NPS mean score down 2.5 points vs the previous half-year"
+    )
+    assert english["B"] == "no recent NPS answers to compare; 1 critical ticket(s) open"
+    french = describe_drivers(frame, inputs, lang="fr", top=1)
+    assert french["A"] == (
+        "interactions en baisse de 60 % par rapport aux 90 jours précédents (4 contre 10)"
+    )
+    calm = frame.assign(**{c: -1.0 for c in frame.columns if c.startswith("contribution_")})
+    assert describe_drivers(calm, inputs)["A"] == "no signal raises the risk"

@@ -11,6 +11,13 @@ import numpy as np
 import pandas as pd
 
 NONE = {"en": "no signal raises the risk", "fr": "aucun signal n'augmente le risque"}
+_SOURCES = {
+    "engagement_slowdown": ("interactions", "interactions_prev"),
+    "irritants": ("irritants",),
+    "nps_score_drift": ("nps_mean", "nps_mean_prev"),
+    "open_critical_tickets": ("open_critical_tickets",),
+}
+"""The counts each input's phrase is worded from."""
 
 
 def _number(values: pd.Series, lang: str, decimals: int = 0) -> pd.Series:
@@ -90,6 +97,10 @@ def phrases(frame: pd.DataFrame, lang: str = "en", window_days: int = 90) -> pd.
         },
         index=frame.index,
     )
+    # an imputed input can still push the risk up: say its data is missing, not "nan"
+    for name, sources in _SOURCES.items():
+        known = frame[list(sources)].notna().all(axis=1) & words[name].notna()
+        words[name] = words[name].where(known, missing[name])
     return words.assign(**{f"missing_{name}": text for name, text in missing.items()})
 
 
