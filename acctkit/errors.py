@@ -7,6 +7,7 @@ exception is a bug and may show a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class AcctkitError(Exception):
@@ -23,6 +24,45 @@ class ModelError(AcctkitError):
 
 class ReportError(AcctkitError):
     """A review report cannot be built or rendered."""
+
+
+class RenderError(ReportError):
+    """A report could not be rendered.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`acctkit.review.rendering.KINDS`: ``"invalid_arguments"`` (nothing
+        ran), ``"kernel_start"`` (the kernel did not start: the only kind worth a retry),
+        ``"notebook_error"`` (a cell raised), ``"timeout"`` (a cell ran longer than
+        ``timeout``), ``"kernel_died"``.
+    label : str or None
+        The caller's label (e.g. the account id), also at the start of the message.
+    section : str or None
+        The nearest markdown heading above the cell that failed.
+    notebook : pathlib.Path or None
+        The partial executed notebook kept for triage.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        label: str | None = None,
+        section: str | None = None,
+        notebook: Path | None = None,
+    ):
+        super().__init__(message)
+        self.kind = kind
+        self.label = label
+        self.section = section
+        self.notebook = notebook
+
+    @property
+    def retryable(self) -> bool:
+        """True when a new attempt may succeed: the kernel failed to start."""
+        return self.kind == "kernel_start"
 
 
 class OutputError(AcctkitError):

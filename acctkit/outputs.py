@@ -7,7 +7,7 @@ so a reader (or an interrupted run) never sees a half-written file.
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -50,15 +50,13 @@ class atomic_path:  # noqa: N801 - used as a context manager, reads like ``open`
         self.target = Path(target)
 
     def __enter__(self) -> Path:
+        name = f".{self.target.stem}.{uuid.uuid4().hex[:8]}.tmp{self.target.suffix}"
+        self.temporary = self.target.with_name(name)
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                dir=self.target.parent, prefix=f".{self.target.name}.", suffix=self.target.suffix
-            )
+            self.temporary.touch(exist_ok=False)  # normal permissions (umask), unlike mkstemp
         except OSError as exc:
             raise OutputError(f"cannot write to '{self.target.parent}': {exc.strerror}") from None
-        os.close(handle)
-        self.temporary = Path(name)
         return self.temporary
 
     def __exit__(self, kind, value, traceback) -> None:
@@ -72,3 +70,14 @@ class atomic_path:  # noqa: N801 - used as a context manager, reads like ``open`
         self.temporary.unlink(missing_ok=True)
         if isinstance(value, OSError):
             raise OutputError(f"cannot write '{self.target}': {value.strerror}") from None
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` in one step (temporary file, fsync, rename)."""
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    return path

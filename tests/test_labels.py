@@ -8,10 +8,10 @@ import pytest
 
 from acctkit.config import ALERT_CODES
 from acctkit.errors import ConfigError
+from acctkit.i18n import COLUMNS, label_table, labels
 from acctkit.kpis.alerts import SEVERITIES
 from acctkit.kpis.columns import FAMILIES, KPI_COLUMNS
 from acctkit.kpis.scores import BANDS, SEGMENTS
-from acctkit.i18n import COLUMNS, label_table, labels
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

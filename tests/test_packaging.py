@@ -1,6 +1,7 @@
 """The project's own files: dependencies in sync, notebooks stripped, Makefile targets."""
 
 import re
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10

@@ -1,0 +1,32 @@
+"""Monthly review reports: run the review notebooks and publish them as HTML.
+
+Names are imported on first use: a report kernel that imports ``acctkit.review`` does not
+pay the second that papermill and nbconvert take to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "RenderError": "acctkit.review.rendering",
+    "RenderResult": "acctkit.review.rendering",
+    "check_parameters": "acctkit.review.rendering",
+    "export_html": "acctkit.review.rendering",
+    "make_exporter": "acctkit.review.rendering",
+    "render": "acctkit.review.rendering",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'acctkit.review' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
