@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from acctkit.config import ALERT_CODES, AlertRule, load_config
-from acctkit.kpis.engine import ConfigSource
 from acctkit.i18n import Labels, labels
+from acctkit.kpis.engine import ConfigSource
 
 SEVERITIES = ("high", "medium")
 ALERT_COLUMNS = ("account_id", "code", "severity", "value", "threshold", "message")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from acctkit.data.portfolio import Portfolio
+from acctkit.i18n import labels
 from acctkit.kpis.alerts import compute_alerts
 from acctkit.kpis.engine import ConfigSource
-from acctkit.i18n import labels
 
 SUMMARY_COLUMNS = (
     "potential_score",
