@@ -163,3 +163,65 @@ def _lookup(stage: pd.Series, values: Mapping[str, float], missing: float) -> np
     categories = stage.cat.categories
     table = np.array([float(values.get(name, missing)) for name in categories] + [missing])
     return table[stage.cat.codes.to_numpy(np.int64)]
+
+
+def opportunities_at(portfolio: Portfolio, as_of: object, config: Config) -> pd.DataFrame:
+    """The opportunities open at ``as_of``, each with its stage and probability at that date.
+
+    Columns: ``opportunity_id``, ``account_id``, ``name``, ``kind``, ``amount``,
+    ``stage_at`` (the stage at D by the catalogue's rule, ``unknown`` when it cannot be
+    known), ``probability`` (0..100, as used by ``weighted_pipeline``), ``weighted``,
+    ``expected_close_on`` and ``slipped``. Empty when the table is absent.
+    """
+    from acctkit.kpis.windows import as_of_date
+
+    columns = [
+        "opportunity_id",
+        "account_id",
+        "name",
+        "kind",
+        "amount",
+        "stage_at",
+        "probability",
+        "weighted",
+        "expected_close_on",
+        "slipped",
+    ]
+    opportunities = portfolio.opportunities
+    if opportunities is None:
+        return pd.DataFrame(columns=columns)
+    date = as_of_date(as_of)
+    days = day_numbers(pd.DatetimeIndex([date]))
+    created = day_numbers(opportunities["created_on"])
+    closed = day_numbers(opportunities["closed_on"])
+    is_open = (created <= days[0]) & ~(closed <= days[0])
+    probability = _probability_at(portfolio, days, config)[:, 0]
+    stage = _stage_at(portfolio, days)[:, 0]
+    expected = opportunities["expected_close_on"]
+    frame = opportunities.assign(
+        stage_at=stage,
+        probability=probability,
+        weighted=opportunities["amount"] * probability / 100.0,
+        slipped=(expected < date).to_numpy(),
+    )
+    return frame.loc[is_open, columns].reset_index(drop=True)
+
+
+def _stage_at(portfolio: Portfolio, days: np.ndarray) -> np.ndarray:
+    """Stage name of each opportunity at each date (``unknown`` when it cannot be known)."""
+    opportunities = portfolio.opportunities
+    recorded = opportunities["stage"].astype("string").to_numpy(dtype=object, na_value="")
+    still_open = opportunities["closed_on"].isna().to_numpy()
+    without_history = np.where(still_open, recorded, "unknown")[:, None].astype(object)
+    history = portfolio.stage_history
+    shape = (len(opportunities), len(days))
+    if history is None or not len(history):
+        return np.broadcast_to(without_history, shape)
+    rows = row_positions(history["opportunity_id"], opportunities["opportunity_id"])
+    changes = EventIndex(rows, day_numbers(history["changed_on"]), len(opportunities))
+    positions = changes.positions(days)
+    has_row = positions > changes.starts[:-1, None]
+    stage_names = history["stage"].astype("string").to_numpy(dtype=object, na_value="")
+    from_history = stage_names[changes.rows[np.maximum(positions - 1, 0)]]
+    has_history = (changes.totals() > 0)[:, None]
+    return np.where(has_row, from_history, np.where(has_history, "unknown", without_history))

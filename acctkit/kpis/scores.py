@@ -172,3 +172,58 @@ def score_columns(kpis: Mapping[str, np.ndarray], config: Config) -> dict[str, n
         if score in out:
             out[band] = band_codes(out[score], config.bands)
     return out
+
+
+def score_breakdown(kpis: pd.DataFrame, config: object = None) -> pd.DataFrame:
+    """What each component contributes to each account's three family scores.
+
+    Parameters
+    ----------
+    kpis
+        The output of :func:`acctkit.kpis.compute_kpis` for the whole portfolio (the
+        percentile components rank every account against the others).
+    config
+        As for ``compute_kpis``.
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per (account, score, component): ``account_id``, ``score``
+        (``potential_score``...), ``component``, ``value`` (0..1, NaN when its data is
+        missing), ``weight``, and ``points``: the component's share of the score in score
+        points (``100 * w * value / sum of the weights present``), so the points of an
+        account's components add up to its score. ``points`` is NaN for a missing
+        component and for every component of a score too poorly documented to compute.
+    """
+    from acctkit.config import load_config
+
+    config = load_config(config)
+    arrays = {
+        name: kpis[name].astype("float64").to_numpy()
+        for name in set().union(*SCORE_INPUTS.values())
+    }
+    families = {
+        "potential_score": (potential_components(arrays), config.weights["potential"]),
+        "relationship_score": (
+            relationship_components(arrays, config),
+            config.weights["relationship"],
+        ),
+        "execution_score": (execution_components(arrays), config.weights["execution"]),
+    }
+    pieces = []
+    for score, (components, weights) in families.items():
+        values = pd.DataFrame(
+            {name: np.asarray(components[name], dtype=np.float64).ravel() for name in weights},
+            index=kpis.index,
+        )
+        weight = pd.Series(dict(weights), dtype="float64")
+        present = values.notna().mul(weight, axis=1).sum(axis=1)
+        points = values.mul(weight, axis=1).mul(100.0).div(present.where(present > 0), axis=0)
+        points = points.where(kpis[score].notna(), axis=0)
+        long = values.stack(future_stack=True).rename("value").to_frame()
+        long["points"] = points.stack(future_stack=True)
+        long = long.rename_axis(["account_id", "component"]).reset_index()
+        long["weight"] = long["component"].map(weight)
+        pieces.append(long.assign(score=score))
+    out = pd.concat(pieces, ignore_index=True)
+    return out[["account_id", "score", "component", "value", "weight", "points"]]
