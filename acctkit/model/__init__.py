@@ -4,6 +4,7 @@ from acctkit.model.early_warning import (
     RISK_BANDS,
     EarlyWarningModel,
     risk_band,
+    risk_history,
     score_accounts,
 )
 from acctkit.model.features import FEATURES, build_panel, features_at
@@ -15,5 +16,6 @@ __all__ = [
     "build_panel",
     "features_at",
     "risk_band",
+    "risk_history",
     "score_accounts",
 ]

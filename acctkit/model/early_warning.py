@@ -326,3 +326,19 @@ def score_accounts(model: EarlyWarningModel, portfolio, as_of, *, config=None) -
         ],
         axis=1,
     )
+
+
+def risk_history(model: EarlyWarningModel, portfolio, dates) -> pd.DataFrame:
+    """The model's probability for every account at each date (tidy: ``account_id``,
+    ``as_of``, ``risk_probability``); accounts are left out from their churn on."""
+    model._check_fitted()
+    frame = features_at(portfolio, dates, window_days=model.window_days)
+    frame = frame[~frame["churned"]]
+    probability = model.pipeline_.predict_proba(frame[model.features_])[:, 1]
+    return pd.DataFrame(
+        {
+            "account_id": frame["account_id"].to_numpy(),
+            "as_of": frame["snapshot_date"].to_numpy(),
+            "risk_probability": probability,
+        }
+    )

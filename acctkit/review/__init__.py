@@ -11,6 +11,12 @@ import importlib
 _EXPORTS = {
     "RenderError": "acctkit.review.rendering",
     "RenderResult": "acctkit.review.rendering",
+    "AccountBundle": "acctkit.review.bundle",
+    "build_bundle": "acctkit.review.bundle",
+    "ensure_bundle": "acctkit.review.bundle",
+    "load_account": "acctkit.review.bundle",
+    "load_tables": "acctkit.review.bundle",
+    "read_meta": "acctkit.review.bundle",
     "check_parameters": "acctkit.review.rendering",
     "export_html": "acctkit.review.rendering",
     "make_exporter": "acctkit.review.rendering",

@@ -1,0 +1,355 @@
+"""The review bundle: everything the review notebooks show, computed once for all accounts.
+
+``build_bundle`` evaluates the KPIs (now and at 12 month-ends), alerts, score breakdowns,
+risk and drivers, and the per-account slices the charts draw (contacts, monthly activity,
+open pipeline, plan actions), and writes them to one folder of Parquet files plus a small
+``bundle.json``. A report notebook then reads only its own account's rows
+(:func:`load_account`), so rendering 1,000 reports never recomputes the portfolio.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from acctkit import __version__
+from acctkit.config import load_config
+from acctkit.errors import ReportError
+from acctkit.kpis import compute_alerts, kpis_at
+from acctkit.kpis.pipeline import opportunities_at
+from acctkit.kpis.scores import score_breakdown
+from acctkit.kpis.windows import as_of_date, month_ends
+from acctkit.outputs import atomic_path, write_bytes_atomic
+
+META_FILE = "bundle.json"
+FORMAT_VERSION = 1
+ACCOUNT_TABLES = (
+    "accounts",
+    "kpis",
+    "history",
+    "breakdown",
+    "alerts",
+    "risk",
+    "risk_history",
+    "contacts",
+    "activity",
+    "pipeline",
+    "actions",
+)
+_ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
+
+
+def build_bundle(
+    portfolio,
+    as_of,
+    out: str | Path,
+    *,
+    model=None,
+    config=None,
+    lang: str = "en",
+    months: int = 12,
+) -> Path:
+    """Compute every table the review notebooks show, for all accounts, into ``out``.
+
+    Parameters
+    ----------
+    portfolio
+        A loaded portfolio.
+    as_of
+        The review date.
+    out
+        The bundle folder (created; its files are replaced atomically one by one).
+    model
+        A fitted :class:`acctkit.EarlyWarningModel`; without one, the risk tables are empty
+        and the reports say the early warning is not available.
+    config
+        KPI configuration (a Config, dict, TOML path or None).
+    lang
+        The reports' default language (``en`` or ``fr``); both languages' texts are kept.
+    months
+        How many month-ends of history the trend charts show.
+
+    Returns
+    -------
+    Path
+        The bundle folder.
+    """
+    config = load_config(config)
+    date = as_of_date(as_of)
+    out = Path(out)
+    window = config.window_days
+    history_dates = month_ends(date, months).union(pd.DatetimeIndex([date]))
+    previous = _previous_review(date)
+    history = kpis_at(portfolio, history_dates.union([previous]), config=config)
+    kpis = history[history["as_of"] == date].drop(columns="as_of").set_index("account_id")
+
+    risk, risk_trend, model_meta = _risk_tables(model, portfolio, date, config, months)
+    probability = risk["risk_probability"] if len(risk) else None
+    tables = {
+        "accounts": portfolio.accounts[list(_ACCOUNT_COLUMNS)].astype({"account_id": "string"}),
+        "kpis": kpis.reset_index(),
+        "history": history,
+        "breakdown": score_breakdown(kpis, config),
+        "alerts": _alerts(kpis, probability, config),
+        "risk": risk.reset_index(),
+        "risk_history": risk_trend,
+        "contacts": _contacts(portfolio, date, window),
+        "activity": _activity(portfolio, date, months),
+        "pipeline": opportunities_at(portfolio, date, config),
+        "actions": _actions(portfolio, date, window),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        _write(frame, out / f"{name}.parquet")
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "as_of": date.strftime("%Y-%m-%d"),
+        "previous_review": previous.strftime("%Y-%m-%d"),
+        "window_days": window,
+        "months": months,
+        "lang": lang,
+        "accounts": int(len(portfolio.accounts)),
+        "source": portfolio.source,
+        "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "acctkit_version": __version__,
+        "model": model_meta,
+        "config": config.to_dict(),
+    }
+    write_bytes_atomic(out / META_FILE, json.dumps(meta, indent=2, default=str).encode())
+    return out
+
+
+def _previous_review(date: pd.Timestamp) -> pd.Timestamp:
+    """The month-end before the review date: the previous monthly review."""
+    return (date - pd.offsets.MonthEnd(1)).normalize()
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.copy()
+    for column in frame.columns:
+        if column == "account_id" or column.endswith("_id"):
+            frame[column] = frame[column].astype("string")
+    with atomic_path(path) as temporary:
+        frame.to_parquet(temporary, index=False, row_group_size=20_000)
+
+
+def _alerts(kpis: pd.DataFrame, risk, config) -> pd.DataFrame:
+    english = compute_alerts(kpis, risk=risk, config=config, lang="en")
+    french = compute_alerts(kpis, risk=risk, config=config, lang="fr")
+    return english.rename(columns={"message": "message_en"}).assign(
+        message_fr=french["message"].to_numpy()
+    )
+
+
+def _risk_tables(model, portfolio, date, config, months):
+    empty = pd.DataFrame(
+        {"risk_probability": pd.Series(dtype="float64")},
+        index=pd.Index([], name="account_id", dtype="string"),
+    )
+    trend = pd.DataFrame(columns=["account_id", "as_of", "risk_probability"])
+    if model is None:
+        return empty, trend, None
+    from acctkit.model import risk_history, score_accounts
+
+    risk = score_accounts(model, portfolio, date, config=config)
+    dates = month_ends(date, min(months, 6)).union(pd.DatetimeIndex([date]))
+    trend = risk_history(model, portfolio, dates)
+    meta = {
+        "as_of": model.as_of_.strftime("%Y-%m-%d"),
+        "features": list(model.features_),
+        "metrics": model.metrics_.reset_index().to_dict("records"),
+        "coefficients": model.coefficients_.reset_index().to_dict("records"),
+        "risk_bands": dict(config.risk_bands),
+    }
+    return risk, trend, meta
+
+
+def _contacts(portfolio, date: pd.Timestamp, window: int) -> pd.DataFrame:
+    """Active contacts at D, each marked engaged (met in the window) or silent."""
+    columns = [
+        "contact_id",
+        "account_id",
+        "name",
+        "title",
+        "level",
+        "business_unit",
+        "role",
+        "is_key",
+        "influence",
+        "interactions_window",
+        "last_interaction",
+        "engaged",
+    ]
+    contacts = portfolio.contacts
+    if contacts is None:
+        return pd.DataFrame(columns=columns)
+    active = contacts[~(contacts["left_on"] <= date)]
+    seen = pd.DataFrame(columns=["interactions_window", "last_interaction"])
+    if portfolio.interactions is not None:
+        met = portfolio.interactions
+        met = met[met["contact_id"].notna() & (met["occurred_on"] <= date)]
+        in_window = met["occurred_on"] > date - pd.Timedelta(days=window)
+        seen = (
+            met.assign(in_window=in_window)
+            .groupby("contact_id", observed=True)
+            .agg(interactions_window=("in_window", "sum"), last_interaction=("occurred_on", "max"))
+        )
+    frame = active.join(seen, on="contact_id")
+    frame["interactions_window"] = frame["interactions_window"].fillna(0).astype("int64")
+    frame["engaged"] = frame["interactions_window"] > 0
+    return frame[columns].reset_index(drop=True)
+
+
+def _activity(portfolio, date: pd.Timestamp, months: int) -> pd.DataFrame:
+    """Per account and month (the last ``months`` months to D): interactions, irritants,
+    NPS answers and their mean score."""
+    ends = month_ends(date + pd.offsets.MonthEnd(0), months)
+    periods = ends.to_period("M")
+    grid = pd.MultiIndex.from_product(
+        [portfolio.account_ids, periods], names=["account_id", "month"]
+    )
+    out = pd.DataFrame(index=grid)
+    sources = {
+        "interactions": (portfolio.interactions, "occurred_on", None),
+        "irritants": (portfolio.feedback, "recorded_on", ("kind", "irritant")),
+        "nps_responses": (portfolio.nps_responses, "responded_on", None),
+    }
+    for name, (frame, column, only) in sources.items():
+        if frame is None:
+            out[name] = np.nan
+            continue
+        if only is not None:
+            frame = frame[frame[only[0]] == only[1]]
+        frame = frame[frame[column] <= date]
+        month = frame[column].dt.to_period("M")
+        counts = frame.groupby([frame["account_id"], month], observed=True).size()
+        out[name] = counts.reindex(grid).fillna(0).astype("int64")
+        if name == "nps_responses":
+            scores = frame["score"].astype("float64")
+            means = scores.groupby([frame["account_id"], month], observed=True).mean()
+            out["nps_mean_score"] = means.reindex(grid)
+    out = out.reset_index()
+    out["month"] = out["month"].dt.to_timestamp(how="end").dt.normalize()
+    return out
+
+
+def _actions(portfolio, date: pd.Timestamp, window: int) -> pd.DataFrame:
+    """The plan's actions as a reviewer reads them: overdue first, then upcoming, then
+    done within the window. Cancelled actions are left out."""
+    columns = [
+        "action_id",
+        "account_id",
+        "title",
+        "owner",
+        "due_on",
+        "done_on",
+        "state",
+        "days_late",
+    ]
+    actions = portfolio.actions
+    if actions is None:
+        return pd.DataFrame(columns=columns)
+    actions = actions[actions["status"] != "cancelled"]
+    done = actions["done_on"] <= date
+    overdue = ~done & (actions["due_on"] < date)
+    recent = done & (actions["done_on"] > date - pd.Timedelta(days=window))
+    state = np.select([overdue, ~done, recent], ["overdue", "open", "done"], "")
+    frame = actions.assign(
+        state=state,
+        done_on=actions["done_on"].where(done),
+        days_late=np.where(overdue, (date - actions["due_on"]).dt.days, 0),
+    )
+    frame = frame[frame["state"] != ""]
+    order = frame["state"].map({"overdue": 0, "open": 1, "done": 2})
+    frame = frame.assign(_order=order).sort_values(["account_id", "_order", "due_on"])
+    return frame[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class AccountBundle:
+    """One account's slice of a bundle: what its review notebook shows."""
+
+    account_id: str
+    meta: dict
+    tables: dict
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return pd.Timestamp(self.meta["as_of"])
+
+    @property
+    def previous_review(self) -> pd.Timestamp:
+        return pd.Timestamp(self.meta["previous_review"])
+
+
+def read_meta(bundle: str | Path) -> dict:
+    """The bundle's ``bundle.json`` (as-of date, model summary, configuration...)."""
+    path = Path(bundle) / META_FILE
+    if not path.is_file():
+        raise ReportError(
+            f"'{bundle}' is not a review bundle (no {META_FILE}); build one "
+            "with acctkit.review.build_bundle"
+        )
+    meta = json.loads(path.read_text())
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ReportError(f"'{bundle}' was written by another acctkit version; rebuild it")
+    return meta
+
+
+def load_account(bundle: str | Path, account_id: str) -> AccountBundle:
+    """Read one account's rows from every table of the bundle (nothing else is read)."""
+    meta = read_meta(bundle)
+    account_id = str(account_id)
+    tables = {
+        name: pd.read_parquet(
+            Path(bundle) / f"{name}.parquet", filters=[("account_id", "==", account_id)]
+        )
+        for name in ACCOUNT_TABLES
+    }
+    if tables["accounts"].empty:
+        raise ReportError(f"account '{account_id}' is not in the bundle '{bundle}'")
+    return AccountBundle(account_id, meta, tables)
+
+
+def load_tables(bundle: str | Path, names=ACCOUNT_TABLES) -> dict[str, pd.DataFrame]:
+    """Whole tables of the bundle (for the portfolio review)."""
+    read_meta(bundle)
+    return {name: pd.read_parquet(Path(bundle) / f"{name}.parquet") for name in names}
+
+
+def ensure_bundle(
+    review_bundle: str | Path | None, data_path: str | Path | None, as_of, *, lang: str = "en"
+) -> Path:
+    """The bundle a notebook should read: ``review_bundle`` when given (the batch passes
+    one), else one built from ``data_path`` into ``<data_path>/.bundle-<as_of>/`` and
+    reused on the next run (an analyst running the notebook by hand in JupyterLab)."""
+    if review_bundle:
+        read_meta(review_bundle)
+        return Path(review_bundle)
+    if not data_path:
+        raise ReportError("give review_bundle (a bundle folder) or data_path (a portfolio)")
+    from acctkit.data import load_portfolio
+    from acctkit.errors import ModelError
+    from acctkit.model import EarlyWarningModel
+
+    date = as_of_date(as_of)
+    folder = Path(data_path) / f".bundle-{date:%Y-%m-%d}"
+    if (folder / META_FILE).is_file():
+        return folder
+    portfolio = load_portfolio(data_path)
+    try:
+        model = EarlyWarningModel().fit(portfolio, date)
+    except ModelError:
+        model = None  # the report says the early warning is not available
+    return build_bundle(portfolio, date, folder, model=model, lang=lang)
