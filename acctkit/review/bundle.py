@@ -332,8 +332,9 @@ def ensure_bundle(
     review_bundle: str | Path | None, data_path: str | Path | None, as_of, *, lang: str = "en"
 ) -> Path:
     """The bundle a notebook should read: ``review_bundle`` when given (the batch passes
-    one), else one built from ``data_path`` into ``<data_path>/.bundle-<as_of>/`` and
-    reused on the next run (an analyst running the notebook by hand in JupyterLab)."""
+    one), else one built from ``data_path`` (an analyst running the notebook by hand in
+    JupyterLab). The built bundle is cached in the temporary folder under a fingerprint of
+    the data files, never inside the data folder (source data is only read)."""
     if review_bundle:
         read_meta(review_bundle)
         return Path(review_bundle)
@@ -344,7 +345,7 @@ def ensure_bundle(
     from acctkit.model import EarlyWarningModel
 
     date = as_of_date(as_of)
-    folder = Path(data_path) / f".bundle-{date:%Y-%m-%d}"
+    folder = _cache_folder(Path(data_path), date)
     if (folder / META_FILE).is_file():
         return folder
     portfolio = load_portfolio(data_path)
@@ -353,3 +354,17 @@ def ensure_bundle(
     except ModelError:
         model = None  # the report says the early warning is not available
     return build_bundle(portfolio, date, folder, model=model, lang=lang)
+
+
+def _cache_folder(data_path: Path, date: pd.Timestamp) -> Path:
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256(str(data_path.resolve()).encode())
+    files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]
+    for path in files:
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    name = f"{digest.hexdigest()[:16]}-{date:%Y-%m-%d}"
+    return Path(tempfile.gettempdir()) / "acctkit-bundles" / name
