@@ -475,7 +475,7 @@ def test_a_folder_that_cannot_be_created_is_an_output_error(tmp_path):
 
 def test_demo_portfolio_is_a_validated_portfolio():
     portfolio = demo_portfolio()
-    assert len(portfolio.accounts) == 40
+    assert len(portfolio.accounts) == 120  # DEMO_SIZE: enough history for the model
     assert set(portfolio.tables()) == set(COLUMNS)
     assert portfolio.interactions["occurred_on"].max() <= END
 

@@ -1,0 +1,222 @@
+"""The activity tables: interactions, actions, NPS responses, tickets, feedback, outcomes.
+
+Each is a stream of events per account and month whose volume and content follow the
+account's latent health; nothing is recorded after an account churns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from acctkit.data.schema import (
+    ACTION_STATUSES,
+    CHANNELS,
+    DIRECTIONS,
+    FEEDBACK_KINDS,
+    OUTCOME_EVENTS,
+    SEVERITIES,
+)
+from acctkit.datasets.accounts import _active_contact, _Contacts
+from acctkit.datasets.columns import _dates, _grouped_pick, _ids, _labels, _take
+from acctkit.datasets.latent import (
+    _Calendar,
+    _choice,
+    _choice_by_row,
+    _events,
+    _Latent,
+    _Profile,
+    _sigmoid,
+)
+from acctkit.datasets.vocabulary import (
+    _ACTION_LEAD_DAYS,
+    _ACTION_TITLES,
+    _ALL_OWNERS,
+    _CANCELLED,
+    _CHANNEL_SHARE,
+    _CRITICAL,
+    _DONE,
+    _FEEDBACK_TEXTS,
+    _HIGH,
+    _IN_PROGRESS,
+    _INBOUND,
+    _OUTBOUND,
+    _PLANNED,
+    _RESOLUTION_DAYS,
+    _SEVERITY_SHARE,
+    _TICKET_CATEGORIES,
+)
+
+
+def _interactions(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    contacts: _Contacts,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Fewer, slower, less client-driven exchanges as health falls."""
+    rates = 6.0 * profile.activity[:, None] * np.exp(0.7 * latent.health)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    health = latent.health[account, month]
+    size = account.size
+    contact = _active_contact(rng, contacts, account, day, 0.25 * _sigmoid(1.5 * health))
+    contact = np.where(rng.random(size) < 0.08, -1, contact)
+    inbound = rng.random(size) < _sigmoid(-0.4 + 0.7 * health)
+    direction = np.where(inbound, _INBOUND, _OUTBOUND)
+    direction = np.where(rng.random(size) < 0.05, -1, direction)
+    answered = (direction == _OUTBOUND) & (rng.random(size) < 0.8)
+    hours = np.round(rng.lognormal(np.log(10.0) - 0.6 * health, 0.8), 1)
+    return pd.DataFrame(
+        {
+            "interaction_id": _ids("I", size, 7),
+            "account_id": _take(account_ids, account),
+            "contact_id": _take(contacts.ids, contact),
+            "occurred_on": _dates(day),
+            "channel": _labels(CHANNELS, _choice(rng, _CHANNEL_SHARE, size)),
+            "direction": _labels(DIRECTIONS, direction),
+            "response_hours": np.where(answered, hours, np.nan),
+            "co_construction": rng.random(size) < _sigmoid(-1.6 + 0.9 * health),
+            "introduction": rng.random(size) < _sigmoid(-2.6 + 0.9 * health),
+        }
+    )
+
+
+def _actions(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Account-plan actions, decided each month and due within the next three months."""
+    rates = 0.6 * profile.activity[:, None] * np.ones(calendar.months)
+    account, month, decided = _events(rng, calendar, rates, latent.cutoff)
+    due = decided + rng.integers(0, _ACTION_LEAD_DAYS + 1, account.size)
+    churned = latent.cutoff < calendar.end
+    plan_limit = np.where(churned, latent.cutoff, calendar.end + _ACTION_LEAD_DAYS)
+    keep = due <= plan_limit[account]
+    account, month, decided, due = account[keep], month[keep], decided[keep], due[keep]
+    order = np.lexsort((due, account))
+    account, month, decided, due = account[order], month[order], decided[order], due[order]
+    size = account.size
+
+    health = latent.health[account, month]
+    done_day = np.maximum(due + np.round(rng.normal(-4.0, 10.0, size)).astype(np.int64), decided)
+    done = (rng.random(size) < _sigmoid(1.0 + 0.8 * health)) & (done_day <= latent.cutoff[account])
+    stale = due < latent.cutoff[account] - 60  # old undone actions are mostly dropped
+    cancelled = ~done & (rng.random(size) < np.where(stale, 0.7, 0.1))
+    in_progress = ~done & ~cancelled & (rng.random(size) < 0.35)
+    status = np.select([done, cancelled, in_progress], [_DONE, _CANCELLED, _IN_PROGRESS], _PLANNED)
+    other_owner = rng.integers(0, len(_ALL_OWNERS), size)
+    owner = np.where(rng.random(size) < 0.85, profile.owner[account], other_owner)
+    return pd.DataFrame(
+        {
+            "action_id": _ids("PA", size, 6),
+            "account_id": _take(account_ids, account),
+            "title": _labels(_ACTION_TITLES, rng.integers(0, len(_ACTION_TITLES), size)),
+            "owner": _labels(_ALL_OWNERS, owner),
+            "due_on": _dates(due),
+            "done_on": _dates(done_day, blank=~done),
+            "status": _labels(ACTION_STATUSES, status),
+        }
+    )
+
+
+def _nps_responses(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    contacts: _Contacts,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """About two answers per account and half-year; scores fall with health."""
+    rates = np.full(latent.health.shape, 0.4)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    size = account.size
+    health = latent.health[account, month]
+    score = np.clip(np.round(rng.normal(7.7 + 1.6 * health, 1.5)), 0, 10).astype(np.int64)
+    contact = _active_contact(rng, contacts, account, day, 0.1)
+    contact = np.where(rng.random(size) < 0.15, -1, contact)
+    return pd.DataFrame(
+        {
+            "response_id": _ids("R", size, 6),
+            "account_id": _take(account_ids, account),
+            "contact_id": _take(contacts.ids, contact),
+            "responded_on": _dates(day),
+            "score": score,
+        }
+    )
+
+
+def _tickets(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Support tickets: more of them, more critical and slower to close as health falls."""
+    rates = 0.45 * profile.activity[:, None] * np.exp(-0.35 * latent.health)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    size = account.size
+    health = latent.health[account, month]
+    critical = rng.random(size) < _sigmoid(-3.4 - 1.5 * health)
+    severity = np.where(critical, _CRITICAL, _choice(rng, _SEVERITY_SHARE, size))
+    typical_days = np.log(_RESOLUTION_DAYS[severity]) - 1.0 * health
+    closed = day + np.round(rng.lognormal(typical_days, 1.0)).astype(np.int64)
+    never = (severity < _HIGH) & (rng.random(size) < 0.04)
+    return pd.DataFrame(
+        {
+            "ticket_id": _ids("T", size, 6),
+            "account_id": _take(account_ids, account),
+            "opened_on": _dates(day),
+            "closed_on": _dates(closed, blank=never | (closed > latent.cutoff[account])),
+            "severity": _labels(SEVERITIES, severity),
+            "category": _labels(_TICKET_CATEGORIES, rng.integers(0, len(_TICKET_CATEGORIES), size)),
+        }
+    )
+
+
+def _feedback(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Irritants rise and praise fades as health falls; requests stay steady."""
+    activity = profile.activity[:, None]
+    by_kind = np.stack(  # rates in FEEDBACK_KINDS order: irritant, praise, request
+        [
+            0.12 * np.sqrt(activity) * np.exp(-1.3 * latent.health),
+            0.08 * activity * np.exp(0.6 * latent.health),
+            0.08 * activity * np.ones_like(latent.health),
+        ],
+        axis=-1,
+    )
+    account, month, day = _events(rng, calendar, by_kind.sum(axis=-1), latent.cutoff)
+    size = account.size
+    kind = _choice_by_row(rng, by_kind[account, month])
+    text = _grouped_pick(rng, _FEEDBACK_TEXTS, kind)
+    return pd.DataFrame(
+        {
+            "feedback_id": _ids("F", size, 6),
+            "account_id": _take(account_ids, account),
+            "recorded_on": _dates(day),
+            "kind": _labels(FEEDBACK_KINDS, kind),
+            "text": text.where(rng.random(size) >= 0.1),
+        }
+    )
+
+
+def _outcomes(latent: _Latent, account_ids: pd.Series) -> pd.DataFrame:
+    outcomes = latent.outcomes
+    return pd.DataFrame(
+        {
+            "account_id": _take(account_ids, outcomes["account"].to_numpy()),
+            "occurred_on": _dates(outcomes["day"].to_numpy()),
+            "event": _labels(OUTCOME_EVENTS, outcomes["event"].to_numpy()),
+        }
+    )
