@@ -32,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `acctkit ... | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -177,12 +180,14 @@ def _train(args: argparse.Namespace) -> int:
     portfolio = _load(args)
     model = EarlyWarningModel(horizon_days=args.horizon_days, window_days=args.window_days)
     model.fit(portfolio, args.as_of)
+    model.save(args.output)
     with _pandas_display():
         print("Hold-out evaluation (latest 25 % of snapshot dates):")
         print(model.metrics_.round(3).to_string())
         print("\nCoefficients (per standard deviation):")
         print(model.coefficients_.round(3).to_string())
-    model.save(args.output)
+    for warning in model.warnings_:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"\nwrote the model to {args.output}")
     return EXIT_OK
 
@@ -194,6 +199,12 @@ def _score(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     model = EarlyWarningModel.load(args.model)
+    if args.as_of < model.as_of_:
+        print(
+            f"note: the model learnt from outcomes up to {model.as_of_:%Y-%m-%d}; scores at "
+            f"{args.as_of:%Y-%m-%d} are not an honest back-test",
+            file=sys.stderr,
+        )
     portfolio = _load(args)
     risk = score_accounts(model, portfolio, args.as_of, config=config)
     shown = risk[["risk_probability", "risk_band", f"drivers_{args.lang}"]]

@@ -199,19 +199,61 @@ def test_drivers_by_hand_including_missing_data():
             "contribution_irritants": [0.5, -0.2],
             "contribution_nps_score_drift": [0.7, 0.4],  # B's is imputed: no answers
             "contribution_open_critical_tickets": [-0.1, 0.3],
+            "contribution_missing_nps_score_drift": [0.05, 0.35],  # A has answers: no driver
         },
         index=pd.Index(["A", "B"], name="account_id"),
     )
-    inputs = ["engagement_slowdown", "irritants", "nps_score_drift", "open_critical_tickets"]
+    inputs = [
+        "engagement_slowdown",
+        "irritants",
+        "nps_score_drift",
+        "open_critical_tickets",
+        "missing_nps_score_drift",
+    ]
     english = describe_drivers(frame, inputs, lang="en", top=2)
     assert english["A"] == (
         "interactions down 60 % vs the previous 90 days (4 vs 10); "
         "NPS mean score down 2.5 points vs the previous half-year"
     )
-    assert english["B"] == "no recent NPS answers to compare; 1 critical ticket(s) open"
+    # B's imputed NPS drift is worded by its missing indicator, not by the imputed median
+    assert english["B"] == "no recent NPS answers to compare; 1 critical ticket open"
     french = describe_drivers(frame, inputs, lang="fr", top=1)
     assert french["A"] == (
         "interactions en baisse de 60 % par rapport aux 90 jours précédents (4 contre 10)"
     )
     calm = frame.assign(**{c: -1.0 for c in frame.columns if c.startswith("contribution_")})
     assert describe_drivers(calm, inputs)["A"] == "no signal raises the risk"
+
+
+def test_driver_phrases_singular_plural_and_no_previous_activity():
+    from acctkit.model.drivers import phrases
+
+    frame = pd.DataFrame(
+        {
+            "interactions": [3.0, 0.0],
+            "interactions_prev": [0.0, 0.0],
+            "irritants": [1.0, 3.0],
+            "nps_mean": [8.0, 7.0],
+            "nps_mean_prev": [7.5, 7.0],
+            "open_critical_tickets": [2.0, 1.0],
+        }
+    )
+    english = phrases(frame, "en")
+    assert english["engagement_slowdown"].tolist() == [
+        "interactions up or stable vs the previous 90 days (3 vs 0)",
+        "no interaction in the last two periods",
+    ]
+    assert english["irritants"].tolist() == [
+        "1 irritant in the last 90 days",
+        "3 irritants in the last 90 days",
+    ]
+    assert english["open_critical_tickets"].tolist() == [
+        "2 critical tickets open",
+        "1 critical ticket open",
+    ]
+    assert english["nps_score_drift"][0] == "NPS mean score up 0.5 points vs the previous half-year"
+    french = phrases(frame, "fr")
+    assert (
+        french["nps_score_drift"][0] == "note NPS moyenne en hausse de 0,5 points sur un semestre"
+    )
+    assert french["open_critical_tickets"][1] == "1 ticket critique ouvert"

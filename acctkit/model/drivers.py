@@ -7,7 +7,6 @@ previous 90 days (4 vs 10)"), never from the standardised value a reader cannot 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 NONE = {"en": "no signal raises the risk", "fr": "aucun signal n'augmente le risque"}
@@ -25,83 +24,98 @@ def _number(values: pd.Series, lang: str, decimals: int = 0) -> pd.Series:
     return text.str.replace(".", ",", regex=False) if lang == "fr" else text
 
 
+_TEXT = {
+    "en": {
+        "down": "interactions down {pct} % vs the previous {days} days ({now} vs {before})",
+        "up": "interactions up or stable vs the previous {days} days ({now} vs {before})",
+        "none": "no interaction in the last two periods",
+        "irritant": "{n} irritant in the last {days} days",
+        "irritants": "{n} irritants in the last {days} days",
+        "nps_down": "NPS mean score down {drift} points vs the previous half-year",
+        "nps_up": "NPS mean score up {drift} points vs the previous half-year",
+        "ticket": "{n} critical ticket open",
+        "tickets": "{n} critical tickets open",
+    },
+    "fr": {
+        "down": "interactions en baisse de {pct} % par rapport aux {days} jours précédents "
+        "({now} contre {before})",
+        "up": "interactions stables ou en hausse par rapport aux {days} jours précédents "
+        "({now} contre {before})",
+        "none": "aucune interaction sur les deux dernières périodes",
+        "irritant": "{n} irritant sur les {days} derniers jours",
+        "irritants": "{n} irritants sur les {days} derniers jours",
+        "nps_down": "note NPS moyenne en baisse de {drift} points sur un semestre",
+        "nps_up": "note NPS moyenne en hausse de {drift} points sur un semestre",
+        "ticket": "{n} ticket critique ouvert",
+        "tickets": "{n} tickets critiques ouverts",
+    },
+}
+_MISSING = {
+    "en": {
+        "nps_score_drift": "no recent NPS answers to compare",
+        "engagement_slowdown": "no interaction data",
+        "irritants": "no feedback data",
+        "open_critical_tickets": "no ticket data",
+    },
+    "fr": {
+        "nps_score_drift": "pas de réponses NPS récentes à comparer",
+        "engagement_slowdown": "pas de données d'interactions",
+        "irritants": "pas de données de retours clients",
+        "open_critical_tickets": "pas de données de tickets",
+    },
+}
+
+
+def _fill(template: str, **parts: pd.Series) -> pd.Series:
+    """``template`` filled from aligned Series by vectorised concatenation (NaN where a
+    part is NaN)."""
+    import string
+
+    index = next(iter(parts.values())).index
+    out = pd.Series("", index=index, dtype=object)
+    for literal, field, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if field is not None:
+            out = out + parts[field].astype(object).where(parts[field].notna())
+    return out
+
+
 def phrases(frame: pd.DataFrame, lang: str = "en", window_days: int = 90) -> pd.DataFrame:
-    """One phrase per account and model input, from the raw counts in ``frame``."""
+    """One phrase per account and model input, worded from the raw counts in ``frame``;
+    NaN where those counts are missing. ``missing_<input>`` columns hold the phrase for an
+    input whose data is missing."""
+    text = _TEXT[lang]
+    days = pd.Series(str(window_days), index=frame.index)
     now, before = frame["interactions"], frame["interactions_prev"]
-    change = (100 * (before - now) / before.where(before > 0)).abs()
-    down = now < before
-    pct = _number(change, lang)
-    counts = _number(now, lang) + (" vs " if lang == "en" else " contre ") + _number(before, lang)
+    pct = _number((100 * (before - now) / before.where(before > 0)).abs(), lang)
+    counts = {"now": _number(now, lang), "before": _number(before, lang), "days": days}
+    slowdown = _fill(text["up"], **counts).mask(
+        now < before, _fill(text["down"], pct=pct, **counts)
+    )
+    slowdown = slowdown.mask((now == 0) & (before == 0), text["none"])
     drift = frame["nps_mean"] - frame["nps_mean_prev"]
-    drift_abs = _number(drift.abs(), lang, 1)
-    if lang == "en":
-        slowdown = np.where(
-            down,
-            "interactions down " + pct + f" % vs the previous {window_days} days (" + counts + ")",
-            "interactions up or stable vs the previous period (" + counts + ")",
-        )
-        slowdown = pd.Series(slowdown, index=frame.index).where(
-            before > 0, "no interaction in the last two periods"
-        )
-        irritants = (
-            _number(frame["irritants"], lang) + f" irritant(s) in the last {window_days} days"
-        )
-        nps = np.where(
-            drift < 0,
-            "NPS mean score down " + drift_abs + " points vs the previous half-year",
-            "NPS mean score up " + drift_abs + " points vs the previous half-year",
-        )
-        tickets = _number(frame["open_critical_tickets"], lang) + " critical ticket(s) open"
-        missing = {
-            "nps_score_drift": "no recent NPS answers to compare",
-            "engagement_slowdown": "no interaction data",
-            "irritants": "no feedback data",
-            "open_critical_tickets": "no ticket data",
-        }
-    else:
-        slowdown = np.where(
-            down,
-            "interactions en baisse de "
-            + pct
-            + f" % par rapport aux {window_days} jours précédents ("
-            + counts
-            + ")",
-            "interactions stables ou en hausse par rapport à la période précédente ("
-            + counts
-            + ")",
-        )
-        slowdown = pd.Series(slowdown, index=frame.index).where(
-            before > 0, "aucune interaction sur les deux dernières périodes"
-        )
-        irritants = (
-            _number(frame["irritants"], lang) + f" irritant(s) sur les {window_days} derniers jours"
-        )
-        nps = np.where(
-            drift < 0,
-            "note NPS moyenne en baisse de " + drift_abs + " points sur un semestre",
-            "note NPS moyenne en hausse de " + drift_abs + " points sur un semestre",
-        )
-        tickets = _number(frame["open_critical_tickets"], lang) + " ticket(s) critique(s) ouvert(s)"
-        missing = {
-            "nps_score_drift": "pas de réponses NPS récentes à comparer",
-            "engagement_slowdown": "pas de données d'interactions",
-            "irritants": "pas de données de retours clients",
-            "open_critical_tickets": "pas de données de tickets",
-        }
+    drift_text = _number(drift.abs(), lang, 1)
+    nps = _fill(text["nps_up"], drift=drift_text).mask(
+        drift < 0, _fill(text["nps_down"], drift=drift_text)
+    )
     words = pd.DataFrame(
         {
             "engagement_slowdown": slowdown,
-            "irritants": irritants,
+            "irritants": _counted(frame["irritants"], text, "irritant", days, lang),
             "nps_score_drift": nps,
-            "open_critical_tickets": tickets,
+            "open_critical_tickets": _counted(
+                frame["open_critical_tickets"], text, "ticket", days, lang
+            ),
         },
         index=frame.index,
     )
-    # an imputed input can still push the risk up: say its data is missing, not "nan"
-    for name, sources in _SOURCES.items():
-        known = frame[list(sources)].notna().all(axis=1) & words[name].notna()
-        words[name] = words[name].where(known, missing[name])
-    return words.assign(**{f"missing_{name}": text for name, text in missing.items()})
+    return words.assign(**{f"missing_{name}": text for name, text in _MISSING[lang].items()})
+
+
+def _counted(values: pd.Series, text: dict, key: str, days: pd.Series, lang: str) -> pd.Series:
+    n = _number(values, lang)
+    plural = _fill(text[key + "s"], n=n, days=days)
+    return plural.mask(values == 1, _fill(text[key], n=n, days=days))
 
 
 def describe_drivers(
@@ -117,11 +131,22 @@ def describe_drivers(
     ``frame`` holds the raw counts and a ``contribution_<input>`` column per model input.
     """
     contributions = frame[[f"contribution_{name}" for name in inputs]].set_axis(inputs, axis=1)
-    words = phrases(frame, lang, window_days).reindex(columns=inputs)
-    long = (
-        contributions.stack().rename("contribution").to_frame().join(words.stack().rename("phrase"))
+    words = phrases(frame, lang, window_days)
+    for name, sources in _SOURCES.items():
+        present = frame[list(sources)].notna().all(axis=1)
+        # a missing-data indicator is a driver only where the data is missing; an imputed
+        # input is worded by its indicator, not by the median it was given
+        words[f"missing_{name}"] = words[f"missing_{name}"].where(~present)
+        words[name] = words[name].where(present)
+    long = pd.concat(
+        [
+            contributions.stack(future_stack=True).rename("contribution"),
+            words.reindex(columns=inputs).stack(future_stack=True).rename("phrase"),
+        ],
+        axis=1,
     )
-    long = long[long["contribution"] > 0].sort_values("contribution", ascending=False)
+    long = long[(long["contribution"] > 0) & long["phrase"].notna()]
+    long = long.sort_values("contribution", ascending=False, kind="stable")
     ranked = long.groupby(level=0, sort=False).head(top)
     joined = ranked.groupby(level=0, sort=False)["phrase"].agg("; ".join)
     return joined.reindex(frame.index).fillna(NONE[lang])

@@ -111,6 +111,8 @@ class EarlyWarningModel:
         self.holdout_predictions_ = holdout[["account_id", "snapshot_date", "label"]].assign(
             risk_probability=scores["model"], nps_rule=scores["NPS drift rule"]
         )
+        self.versions_ = _library_versions()
+        self.warnings_ = _evaluation_warnings(self.metrics_)
         return self
 
     # -- learned summaries ---------------------------------------------------------------
@@ -224,6 +226,7 @@ class EarlyWarningModel:
         model.n_snapshots_ = payload["n_snapshots"]
         model.metrics_ = pd.DataFrame(payload["metrics"]).set_index("scorer")
         model.versions_ = payload["versions"]
+        model.warnings_ = _evaluation_warnings(model.metrics_)
         return model
 
     def __repr__(self) -> str:
@@ -245,6 +248,25 @@ def _check_trainable(panel: pd.DataFrame, what: str) -> None:
             f"{what} has {positives} positive snapshot(s); at least {MIN_POSITIVES} are needed "
             "to fit the early-warning model (more history or more accounts with outcomes)"
         )
+
+
+def _evaluation_warnings(metrics: pd.DataFrame) -> list[str]:
+    """Reasons to distrust the hold-out figures, in words."""
+    positives = int(metrics.loc["model", "holdout_positives"])
+    warnings = []
+    if positives == 0:
+        warnings.append(
+            "the hold-out has no positive snapshot: ROC AUC and average precision cannot be "
+            "measured; the model is fitted but unevaluated"
+        )
+    elif positives < MIN_POSITIVES:
+        warnings.append(
+            f"the hold-out has only {positives} positive snapshot(s): its figures are noisy; "
+            "judge the model on a larger portfolio or a longer history"
+        )
+    elif metrics.loc["model", "roc_auc"] <= metrics.loc["NPS drift rule", "roc_auc"]:
+        warnings.append("the model does not beat the NPS drift rule on the hold-out")
+    return warnings
 
 
 def _nps_rule(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:

@@ -7,8 +7,6 @@ fitted early-warning pipeline is made of.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from acctkit.errors import ModelError
@@ -40,16 +38,11 @@ def save_object(obj: object, path: str | Path) -> Path:
     """Write ``obj`` as a skops file, atomically (temporary file, then rename)."""
     import skops.io as sio
 
+    from acctkit.outputs import atomic_path
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         sio.dump(obj, temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     return path
 
 
