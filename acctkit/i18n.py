@@ -204,6 +204,344 @@ MESSAGES = {
 }
 
 
+# -- Review reports: the words of the account and portfolio review notebooks ---------------
+
+COMPONENTS = {
+    "budget": ("Budget (rank in the portfolio)", "Budget (rang dans le portefeuille)"),
+    "profitability": ("Profitability", "Rentabilité"),
+    "fit": ("Strategic fit", "Alignement stratégique"),
+    "influence": ("Ecosystem influence", "Influence dans l'écosystème"),
+    "safety": ("Low risk", "Risque faible"),
+    "coverage": ("Key-contact coverage", "Couverture des interlocuteurs clés"),
+    "depth": ("Relationship depth", "Profondeur relationnelle"),
+    "engagement": (
+        "Interactions (rank in the portfolio)",
+        "Interactions (rang dans le portefeuille)",
+    ),
+    "sponsor": ("Sponsor", "Sponsor"),
+    "propagation": ("Business units engaged", "Entités engagées"),
+    "actions": ("Plan completion", "Avancement du plan"),
+    "pipeline": ("Pipeline maturity", "Maturité du pipeline"),
+    "wins": ("Win rate", "Taux de transformation"),
+    "satisfaction": ("Satisfaction (NPS)", "Satisfaction (NPS)"),
+    "calm": ("Few irritants and critical tickets", "Peu d'irritants et de tickets critiques"),
+}
+
+LEVELS = {
+    "none": ("None", "Aucun"),
+    "user": ("User", "Utilisateur"),
+    "manager": ("Manager", "Manager"),
+    "director": ("Director", "Directeur"),
+    "c_level": ("C-level", "Direction générale"),
+}
+
+ROLES = {
+    "sponsor": ("Sponsor", "Sponsor"),
+    "decision_maker": ("Decision maker", "Décideur"),
+    "influencer": ("Influencer", "Influenceur"),
+    "user": ("User", "Utilisateur"),
+    "other": ("Other", "Autre"),
+}
+
+STAGES = {
+    "prospecting": ("Prospecting", "Prospection"),
+    "qualification": ("Qualification", "Qualification"),
+    "proposal": ("Proposal", "Proposition"),
+    "negotiation": ("Negotiation", "Négociation"),
+    "closed_won": ("Won", "Gagnée"),
+    "closed_lost": ("Lost", "Perdue"),
+    "unknown": ("Stage unknown", "Étape inconnue"),
+}
+
+KINDS = {
+    "new": ("New deals", "Nouveaux deals"),
+    "renewal": ("Renewals", "Renouvellements"),
+    "upsell": ("Upsells", "Upsells"),
+    "cross_sell": ("Cross-sells", "Cross-sells"),
+}
+
+TIERS = {
+    "strategic": ("Strategic", "Stratégique"),
+    "key": ("Key", "Clé"),
+    "growth": ("Growth", "Croissance"),
+}
+
+ACTION_STATES = {
+    "overdue": ("Overdue", "En retard"),
+    "open": ("Open", "En cours"),
+    "done": ("Done", "Réalisée"),
+}
+
+MONTHS = {
+    "1": ("Jan", "janv."),
+    "2": ("Feb", "févr."),
+    "3": ("Mar", "mars"),
+    "4": ("Apr", "avr."),
+    "5": ("May", "mai"),
+    "6": ("Jun", "juin"),
+    "7": ("Jul", "juil."),
+    "8": ("Aug", "août"),
+    "9": ("Sep", "sept."),
+    "10": ("Oct", "oct."),
+    "11": ("Nov", "nov."),
+    "12": ("Dec", "déc."),
+}
+
+# Headings, explanations, table headers, units and chart words of the review reports.
+# ``{name}`` placeholders are filled by acctkit.review.sections and acctkit.plots.
+REPORT = {
+    "account_title": ("Account review: {name}", "Revue de compte : {name}"),
+    "portfolio_title": ("Portfolio review", "Revue de portefeuille"),
+    # account review: sections
+    "heading.summary": ("Account at a glance", "Le compte en bref"),
+    "intro.summary": (
+        "The three family scores and the overall health score (0 to 100), each with its band "
+        "and its change since the previous review, the recommendation that follows from the "
+        "potential score, and the early-warning risk.",
+        "Les trois scores de famille et le score de santé global (0 à 100), chacun avec sa "
+        "zone et son évolution depuis la revue précédente, la recommandation qui découle du "
+        "score de potentiel, et le risque d'alerte précoce.",
+    ),
+    "heading.scores": ("How each score is built", "Comment chaque score est construit"),
+    "intro.scores": (
+        "Each family score is a weighted mean of five components, each measured from 0 to "
+        "100 %. A component's points are its weight times its value; when a component has no "
+        "data, its weight is shared among the others. The points add up to the score. The "
+        "health score is the mean of the relationship and execution scores.",
+        "Chaque score de famille est une moyenne pondérée de cinq composantes, chacune mesurée "
+        "de 0 à 100 %. Les points d'une composante sont son poids multiplié par sa valeur ; "
+        "quand une composante n'a pas de données, son poids est réparti entre les autres. La "
+        "somme des points donne le score. Le score de santé est la moyenne des scores "
+        "relationnel et d'exécution.",
+    ),
+    "intro.potential": (
+        "Does this account deserve the investment? Each indicator at this review and at the "
+        "previous one ({previous}), with the change. The chart splits the client's "
+        "addressable budget into the revenue already captured and the whitespace left to win.",
+        "Ce compte mérite-t-il l'investissement ? Chaque indicateur à cette revue et à la "
+        "précédente ({previous}), avec son évolution. Le graphique partage le budget "
+        "adressable du client entre le chiffre d'affaires déjà capté et le potentiel restant "
+        "à conquérir.",
+    ),
+    "intro.relationship": (
+        "Are we gaining ground in the client's organisation? The map places every active "
+        "contact by level and business unit: filled markers were met in the last {window} "
+        "days, hollow ones were not. Then the interactions of the last twelve months.",
+        "Gagnons-nous du terrain dans l'organisation du client ? La carte place chaque contact "
+        "actif selon son niveau et son entité : les marqueurs pleins ont été rencontrés dans "
+        "les {window} derniers jours, les marqueurs vides non. Puis les interactions des douze "
+        "derniers mois.",
+    ),
+    "intro.execution": (
+        "Is the strategy turning into commercial traction? The indicators, then the open "
+        "pipeline by stage, the revenue won in the last {window} days by kind, the plan's "
+        "actions (overdue first) and customer satisfaction over twelve months.",
+        "La stratégie se traduit-elle en traction commerciale ? Les indicateurs, puis le "
+        "pipeline ouvert par étape, les revenus gagnés sur les {window} derniers jours par "
+        "type, les actions du plan (en retard d'abord) et la satisfaction client sur douze "
+        "mois.",
+    ),
+    "heading.early_warning": ("Early warning", "Alerte précoce"),
+    "intro.early_warning": (
+        "The probability that the account churns, shrinks or loses a renewal within the next "
+        "{months} months, estimated from recent signals: engagement, irritants, NPS and "
+        "critical tickets.",
+        "La probabilité que le compte soit perdu, réduise ses achats ou ne renouvelle pas dans "
+        "les {months} prochains mois, estimée à partir des signaux récents : engagement, "
+        "irritants, NPS et tickets critiques.",
+    ),
+    "heading.alerts": ("Alerts", "Signaux d'alerte"),
+    "intro.alerts": (
+        "Every alert rule that fires at this review, highest severity first, with the value "
+        "that fired it and the configured threshold.",
+        "Chaque règle d'alerte déclenchée à cette revue, de la plus grave à la moins grave, "
+        "avec la valeur observée et le seuil configuré.",
+    ),
+    "heading.actions": ("Plan actions", "Actions du plan"),
+    "none.alerts": (
+        "No alert fires for this account at this review.",
+        "Aucune alerte ne se déclenche pour ce compte à cette revue.",
+    ),
+    "none.actions": (
+        "The plan has no open, overdue or recently completed action.",
+        "Le plan ne compte aucune action en cours, en retard ou récemment réalisée.",
+    ),
+    "risk.unavailable": (
+        "The early warning is not available for this review: no model could be trained on "
+        "this portfolio (too little history, or too few churn, downsell or lost-renewal "
+        "events).",
+        "L'alerte précoce n'est pas disponible pour cette revue : aucun modèle n'a pu être "
+        "entraîné sur ce portefeuille (historique trop court, ou trop peu de pertes, de "
+        "réductions ou de non-renouvellements).",
+    ),
+    "risk.unscored": (
+        "This account has no early-warning score at this date.",
+        "Ce compte n'a pas de score d'alerte précoce à cette date.",
+    ),
+    "risk.drivers": ("What raises the risk", "Ce qui fait monter le risque"),
+    "risk.quality": (
+        "Reliability: on the most recent months, held out from training, the model ranks "
+        "accounts with a ROC AUC of {auc} (0.5 is chance, 1 is perfect).",
+        "Fiabilité : sur les mois les plus récents, exclus de l'entraînement, le modèle classe "
+        "les comptes avec une AUC ROC de {auc} (0,5 = hasard, 1 = parfait).",
+    ),
+    # account review: header facts and rationale
+    "owner": ("Owner", "Responsable"),
+    "tier": ("Tier", "Catégorie"),
+    "industry": ("Industry", "Secteur"),
+    "region": ("Region", "Région"),
+    "review_date": ("Review date", "Date de revue"),
+    "previous_review": ("Previous review", "Revue précédente"),
+    "this_review": ("This review", "Cette revue"),
+    "change": ("Change", "Évolution"),
+    "since": ("since {date}", "depuis le {date}"),
+    "risk": ("Early-warning risk", "Risque (alerte précoce)"),
+    "rule.invest": (
+        "potential score of {invest} or more",
+        "score de potentiel d'au moins {invest}",
+    ),
+    "rule.maintain": (
+        "potential score from {maintain} to {invest}",
+        "score de potentiel entre {maintain} et {invest}",
+    ),
+    "rule.deprioritize": (
+        "potential score below {maintain}",
+        "score de potentiel inférieur à {maintain}",
+    ),
+    "rule.unrated": (
+        "too little data to score the potential",
+        "trop peu de données pour évaluer le potentiel",
+    ),
+    # tables
+    "kpi": ("Indicator", "Indicateur"),
+    "component": ("Component", "Composante"),
+    "weight": ("Weight", "Poids"),
+    "points": ("Points", "Points"),
+    "total": ("Score", "Score"),
+    "status": ("Status", "Statut"),
+    "action": ("Action", "Action"),
+    "owner_short": ("Owner", "Responsable"),
+    "due_on": ("Due", "Échéance"),
+    "done_on": ("Done on", "Réalisée le"),
+    "days_late": ("Days late", "Jours de retard"),
+    "yes": ("Yes", "Oui"),
+    "no": ("No", "Non"),
+    "days": ("{value} d", "{value} j"),
+    "hours": ("{value} h", "{value} h"),
+    "out_of_5": ("{value} / 5", "{value} / 5"),
+    "points_unit": ("{value} pts", "{value} pts"),
+    "direction.up": ("up", "en hausse"),
+    "direction.down": ("down", "en baisse"),
+    "direction.same": ("unchanged", "stable"),
+    "direction.na": ("no comparison", "pas de comparaison"),
+    # charts
+    "chart.amount": ("Amount", "Montant"),
+    "chart.month": ("Month", "Mois"),
+    "chart.wallet.title": ("Share of wallet: {share}", "Part de portefeuille : {share}"),
+    "chart.stakeholders.title": ("Stakeholder map", "Cartographie des interlocuteurs"),
+    "chart.business_unit": ("Business unit", "Entité"),
+    "chart.level": ("Level", "Niveau"),
+    "chart.engaged": ("Met in the last {window} days", "Rencontré ces {window} derniers jours"),
+    "chart.silent": ("Silent", "Silencieux"),
+    "chart.key_contact": ("Key contact", "Interlocuteur clé"),
+    "chart.other_contact": ("Other contact", "Autre contact"),
+    "chart.no_unit": ("No unit", "Sans entité"),
+    "chart.interactions.title": ("Interactions per month", "Interactions par mois"),
+    "chart.pipeline.title": ("Open pipeline by stage", "Pipeline ouvert par étape"),
+    "chart.stage": ("Stage", "Étape"),
+    "chart.open_amount": ("Open amount", "Montant ouvert"),
+    "chart.weighted_amount": ("Weighted amount", "Montant pondéré"),
+    "chart.deals.one": ("{count} deal", "{count} opportunité"),
+    "chart.deals.many": ("{count} deals", "{count} opportunités"),
+    "chart.won.title": (
+        "Revenue won in the last {window} days",
+        "Revenus gagnés sur les {window} derniers jours",
+    ),
+    "chart.kind": ("Kind", "Type"),
+    "chart.won.none": (
+        "No deal won in the last {window} days",
+        "Aucune affaire gagnée sur les {window} derniers jours",
+    ),
+    "chart.satisfaction.title": (
+        "Satisfaction: NPS answers and irritants",
+        "Satisfaction : réponses NPS et irritants",
+    ),
+    "chart.nps_score": ("Mean NPS score (0-10)", "Note NPS moyenne (0-10)"),
+    "chart.detractors": ("Detractors", "Détracteurs"),
+    "chart.passives": ("Passives", "Passifs"),
+    "chart.promoters": ("Promoters", "Promoteurs"),
+    "chart.irritants": ("Irritants", "Irritants"),
+    "chart.risk.title": ("Early-warning risk by month", "Risque d'alerte précoce par mois"),
+    "chart.probability": ("Probability", "Probabilité"),
+    "chart.matrix.title": (
+        "Potential and relationship (bubble area: revenue)",
+        "Potentiel et relation (surface des bulles : CA)",
+    ),
+    "chart.not_placed": (
+        "{count} account(s) without both scores not shown",
+        "{count} compte(s) sans les deux scores non représenté(s)",
+    ),
+    # portfolio review
+    "heading.portfolio": ("Portfolio at a glance", "Le portefeuille en bref"),
+    "portfolio.summary": (
+        "{accounts} accounts reviewed on {date}; the previous review was on {previous}.",
+        "{accounts} comptes revus le {date} ; la revue précédente date du {previous}.",
+    ),
+    "heading.matrix": ("Portfolio matrix", "Matrice du portefeuille"),
+    "intro.matrix": (
+        "Each account is placed by its potential score (across) and its relationship score "
+        "(up). The shaded zones are the recommendations that follow from the potential score; "
+        "a bubble's area is the account's revenue and its colour the health band. The largest "
+        "accounts are named.",
+        "Chaque compte est placé selon son score de potentiel (horizontalement) et son score "
+        "relationnel (verticalement). Les zones ombrées sont les recommandations qui découlent "
+        "du score de potentiel ; la surface d'une bulle est le chiffre d'affaires du compte et "
+        "sa couleur la zone de santé. Les plus gros comptes sont nommés.",
+    ),
+    "heading.ranking": ("Account ranking", "Classement des comptes"),
+    "intro.ranking": (
+        "Every account, from the highest potential score to the lowest, with its scores, "
+        "recommendation, early-warning risk and alerts.",
+        "Tous les comptes, du score de potentiel le plus élevé au plus faible, avec leurs "
+        "scores, leur recommandation, leur risque d'alerte précoce et leurs alertes.",
+    ),
+    "intro.ranking.links": (
+        "An account's name opens its review.",
+        "Le nom d'un compte ouvre sa revue.",
+    ),
+    "heading.top_risks": ("Top risks", "Risques principaux"),
+    "intro.top_risks": (
+        "The accounts with the highest early-warning risk, and what drives it.",
+        "Les comptes au risque d'alerte précoce le plus élevé, et ce qui le fait monter.",
+    ),
+    "heading.segments": ("Segments", "Segments"),
+    "intro.segments": (
+        "How many accounts fall in each recommendation, and the revenue they carry.",
+        "Combien de comptes relèvent de chaque recommandation, et le chiffre d'affaires "
+        "qu'ils portent.",
+    ),
+    "heading.failed": ("Failed reports", "Rapports en échec"),
+    "intro.failed": (
+        "These account reports could not be produced for this review; the error says why.",
+        "Ces rapports de compte n'ont pas pu être produits pour cette revue ; l'erreur "
+        "indique pourquoi.",
+    ),
+    "col.potential": ("Potential", "Potentiel"),
+    "col.relationship": ("Relationship", "Relation"),
+    "col.execution": ("Execution", "Exécution"),
+    "col.health": ("Health", "Santé"),
+    "col.revenue": ("Revenue (12 months)", "CA 12 mois"),
+    "col.alerts": ("Alerts (high)", "Alertes (élevées)"),
+    "accounts": ("Accounts", "Comptes"),
+    "revenue_share": ("Share of revenue", "Part du CA"),
+    "mean_health": ("Mean health score", "Score de santé moyen"),
+    "high_risk_accounts": ("Accounts at high risk", "Comptes à risque élevé"),
+    "high_alert_accounts": ("Accounts with a high alert", "Comptes avec une alerte élevée"),
+    "drivers": ("Drivers", "Facteurs"),
+    "error": ("Error", "Erreur"),
+}
+
+
 @dataclass(frozen=True)
 class Labels:
     """People-facing words in one language.
@@ -211,7 +549,10 @@ class Labels:
     ``labels("fr")["coverage_pct"]`` gives a KPI column's label; the other groups are
     attributes: ``families``, ``bands``, ``segments``, ``alerts`` (alert codes),
     ``severities``, ``risk_bands``, ``words`` (table headers such as ``alerts``, ``as_of``)
-    and ``messages`` (alert message templates).
+    and ``messages`` (alert message templates). The review reports add ``components`` (of
+    the scores), ``levels`` and ``roles`` (of contacts), ``stages`` and ``kinds`` (of
+    opportunities), ``tiers``, ``action_states``, ``months`` (abbreviated, keys ``"1"`` to
+    ``"12"``) and ``report`` (headings, explanations, table headers and chart words).
     """
 
     lang: str
@@ -224,6 +565,15 @@ class Labels:
     risk_bands: Mapping[str, str]
     words: Mapping[str, str]
     messages: Mapping[str, str]
+    components: Mapping[str, str]
+    levels: Mapping[str, str]
+    roles: Mapping[str, str]
+    stages: Mapping[str, str]
+    kinds: Mapping[str, str]
+    tiers: Mapping[str, str]
+    action_states: Mapping[str, str]
+    months: Mapping[str, str]
+    report: Mapping[str, str]
 
     def __getitem__(self, column: str) -> str:
         """The label of a KPI column (or of a table header such as ``account_id``)."""
@@ -274,6 +624,15 @@ def labels(lang: str = "en") -> Labels:
         risk_bands=pick(RISK_BANDS),
         words=pick(WORDS),
         messages=pick(MESSAGES),
+        components=pick(COMPONENTS),
+        levels=pick(LEVELS),
+        roles=pick(ROLES),
+        stages=pick(STAGES),
+        kinds=pick(KINDS),
+        tiers=pick(TIERS),
+        action_states=pick(ACTION_STATES),
+        months=pick(MONTHS),
+        report=pick(REPORT),
     )
 
 
@@ -287,6 +646,15 @@ def label_table() -> pd.DataFrame:
         "alert": ALERTS,
         "severity": SEVERITIES,
         "risk_band": RISK_BANDS,
+        "component": COMPONENTS,
+        "level": LEVELS,
+        "role": ROLES,
+        "stage": STAGES,
+        "kind": KINDS,
+        "tier": TIERS,
+        "action_state": ACTION_STATES,
+        "month": MONTHS,
+        "report": REPORT,
     }
     rows = [
         (group, key, en, fr) for group, table in groups.items() for key, (en, fr) in table.items()

@@ -224,7 +224,10 @@ INVALID = {
         "(found 'Ticket ID': rename it to 'ticket_id')",
     ),
     "unknown stage history opportunity": (
-        lambda t: {**t, "stage_history": "opportunity_id,changed_on,stage\nP9,2026-05-01,proposal\n"},
+        lambda t: {
+            **t,
+            "stage_history": "opportunity_id,changed_on,stage\nP9,2026-05-01,proposal\n",
+        },
         "stage_history.csv, column 'opportunity_id', row 2: "
         "'P9' not found in opportunities.opportunity_id",
     ),

@@ -10,7 +10,6 @@ the mapping itself needs (its files and columns must exist).
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -68,24 +67,31 @@ def _resolve_files(source: Path, mapping: Mapping) -> dict[str, Path]:
         where = f"[tables.{name}]"
         if workbook:
             if table.file is not None:
-                refused.append(f"{where} file = '{table.file}': the export is the workbook "
-                               f"'{source.name}'; name its sheet with sheet = \"...\" instead")
+                refused.append(
+                    f"{where} file = '{table.file}': the export is the workbook "
+                    f"'{source.name}'; name its sheet with sheet = \"...\" instead"
+                )
             files[name] = source
             continue
         if table.file is None:
-            refused.append(f"{where} sheet = '{table.sheet}': the export is a folder; say "
-                           'which workbook the sheet is in with file = "....xlsx"')
+            refused.append(
+                f"{where} sheet = '{table.sheet}': the export is a folder; say "
+                'which workbook the sheet is in with file = "....xlsx"'
+            )
             continue
         path = source / table.file
         resolved = path.resolve()
         if not resolved.is_relative_to(root):
-            refused.append(f"{where} file = '{table.file}' leads outside the export folder "
-                           f"(to {resolved}); mapping files may only name files inside it")
+            refused.append(
+                f"{where} file = '{table.file}' leads outside the export folder "
+                f"(to {resolved}); mapping files may only name files inside it"
+            )
             continue
         files[name] = path
     if refused:
-        raise ConfigError("\n".join([f"{mapping.origin} does not fit {source}:",
-                                     *(f"  - {r}" for r in refused)]))
+        raise ConfigError(
+            "\n".join([f"{mapping.origin} does not fit {source}:", *(f"  - {r}" for r in refused)])
+        )
     return files
 
 
@@ -100,8 +106,10 @@ def _read_export(
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             sheets = sheet_names(path)
             if table.sheet is not None and table.sheet not in sheets:
-                raise ValueError(f"sheet '{table.sheet}' not found{_close(table.sheet, sheets)}; "
-                                 f"its sheets: {', '.join(sheets)}")
+                raise ValueError(
+                    f"sheet '{table.sheet}' not found{parse.did_you_mean(table.sheet, sheets)}; "
+                    f"its sheets: {', '.join(sheets)}"
+                )
             cache[key] = read_sheet(name, path, table.sheet)
         else:
             cache[key] = read_file(name, path, encoding=encoding)
@@ -112,13 +120,7 @@ def _file_hint(path: Path) -> str:
     if not path.parent.is_dir():
         return f" (no folder '{path.parent.name}')"
     names = sorted(p.name for p in path.parent.iterdir() if p.is_file())
-    return f"{_close(path.name, names)}; files there: {', '.join(names) or 'none'}"
-
-
-def _close(name: str, candidates: list[str]) -> str:
-    same = [c for c in candidates if parse.fold(c) == parse.fold(name)]
-    close = same or difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{parse.did_you_mean(path.name, names)}; files there: {', '.join(names) or 'none'}"
 
 
 def to_canonical(export: RawTable, table: TableMapping) -> tuple[RawTable, list[Problem]]:
@@ -128,10 +130,13 @@ def to_canonical(export: RawTable, table: TableMapping) -> tuple[RawTable, list[
     frame = selected.frame
     out: dict[str, pd.Series] = {}
     labels: dict[str, str] = {}
+    unavailable = set()
     for column in SCHEMA[table.name].columns:
         cells, label, constant = _cells(frame, column, table, columns)
         labels[column.name] = label
         if cells is None:
+            if column.name in table.columns:
+                unavailable.add(column.name)
             continue
         if column.name in table.defaults and not constant:  # the default fills blank cells
             cells = cells.where(~parse.is_blank(cells), table.defaults[column.name])
@@ -139,12 +144,21 @@ def to_canonical(export: RawTable, table: TableMapping) -> tuple[RawTable, list[
             cells = _translate(cells, column, table.values.get(column.name, {}))
         out[column.name] = cells
     for name in columns.unused(out):
-        out[name] = frame[name]
+        out[name] = _first(frame[name])
     canonical = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
     raw = RawTable(
-        table.name, canonical, export.label, decimal=export.decimal, columns=labels,
-        rows=selected.rows, date_order=table.date_order, serial_dates=export.serial_dates,
-        encoding=export.encoding, value_maps=table.value_keys, section=table.section,
+        table.name,
+        canonical,
+        export.label,
+        decimal=export.decimal,
+        columns=labels,
+        rows=selected.rows,
+        date_order=table.date_order,
+        serial_dates=export.serial_dates,
+        encoding=export.encoding,
+        value_maps=table.value_keys,
+        section=table.section,
+        unavailable=frozenset(unavailable),
     )
     return raw, columns.problems
 
@@ -170,14 +184,19 @@ class _Columns:
         if found is not None:
             if self.header.count(found) > 1 and found not in self.reported:
                 self.reported.add(found)
-                self._add(f"the header '{found}' appears more than once; the mapping cannot "
-                          "tell which one to read", found)
+                self._add(
+                    f"the header '{found}' appears more than once; the mapping cannot "
+                    "tell which one to read",
+                    found,
+                )
             self.used.add(found)
             return found
         if name not in self.reported:
             self.reported.add(name)
-            self._add(f"column '{name}' ({purpose}) is not in the file"
-                      f"{_close(name, self.header)}; its columns: {', '.join(self.header)}")
+            self._add(
+                f"column '{name}' ({purpose}) is not in the file"
+                f"{parse.did_you_mean(name, self.header)}; its columns: {', '.join(self.header)}"
+            )
         return None
 
     def _add(self, message: str, column: str | None = None) -> None:
@@ -202,16 +221,14 @@ def _cells(
         names = [columns.find(n, f"mapped to {column.name}") for n in source.columns]
         if None in names or not names:
             return None, source.label, False
-        cells = frame[names[0]] if len(names) == 1 else _joined(frame, names)
-        if isinstance(cells, pd.DataFrame):  # duplicated header, reported: read the first
-            cells = cells.iloc[:, 0]
+        cells = _first(frame[names[0]]) if len(names) == 1 else join_columns(frame, names)
         if source.where:
             inside = _rows_where(frame, source.where, columns, f"limits {column.name}")
             cells = cells.where(inside)
         return cells, source.label, False
     if column.name in columns.header and column.name not in columns.used:
-        columns.used.add(column.name)
-        return frame[column.name], column.name, False
+        columns.find(column.name, f"read as {column.name}")  # marks it used; a duplicate?
+        return _first(frame[column.name]), column.name, False
     if column.name in table.defaults:
         value = table.defaults[column.name]
         label = f"{column.name} (default {value!r})"
@@ -219,11 +236,16 @@ def _cells(
     return None, f"{column.name} (not mapped)", False
 
 
-def _joined(frame: pd.DataFrame, names: list[str]) -> pd.Series:
-    """Several export columns as one, their non-blank cells joined with a space."""
-    joined = parse.text(frame[names[0]]).fillna("")
+def _first(cells: pd.Series | pd.DataFrame) -> pd.Series:
+    """A column's cells; of a duplicated header (reported), the first column's."""
+    return cells.iloc[:, 0] if isinstance(cells, pd.DataFrame) else cells
+
+
+def join_columns(frame: pd.DataFrame, names: list[str]) -> pd.Series:
+    """Several export columns as one text column: their non-blank cells joined by a space."""
+    joined = parse.text(_first(frame[names[0]])).fillna("")
     for name in names[1:]:
-        joined = joined.str.cat(parse.text(frame[name]).fillna(""), sep=" ")
+        joined = joined.str.cat(parse.text(_first(frame[name])).fillna(""), sep=" ")
     joined = joined.str.strip()
     return joined.where(joined != "")
 
@@ -236,10 +258,7 @@ def _rows_where(
         name = columns.find(condition.column, f"where {purpose}")
         if name is None:
             continue
-        cells = frame[name]
-        if isinstance(cells, pd.DataFrame):
-            cells = cells.iloc[:, 0]
-        folded = parse.label(cells).str.casefold()
+        folded = parse.label(_first(frame[name])).str.casefold()
         keep &= folded.isin(condition.values).to_numpy()
     return keep
 
@@ -260,4 +279,4 @@ def _translate(cells: pd.Series, column: Column, folded_map: dict[str, str]) -> 
         else:
             translated.append(value)
     lookup = np.array([*translated, np.nan], dtype=object)  # code -1 (blank) -> NaN
-    return pd.Series(lookup[codes], index=cells.index, dtype=object)
+    return pd.Series(lookup[codes], index=cells.index, dtype="str")

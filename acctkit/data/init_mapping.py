@@ -26,6 +26,7 @@ from acctkit.data.crm_vocabulary import (
     TABLE_WORDS,
     value_words,
 )
+from acctkit.data.exports import join_columns
 from acctkit.data.mapping import READABLE_SUFFIXES, WORKBOOK_SUFFIXES
 from acctkit.data.portfolio import TABLE_NAMES
 from acctkit.data.readers import read_file, read_sheet, sheet_names
@@ -34,10 +35,11 @@ from acctkit.errors import ConfigError, DataValidationError, Problem
 
 FUZZY_CUTOFF = 0.85  # name similarity for a column proposal marked "check"
 VALUES_LISTED = 40  # distinct values of an enum column written out
+MATCHED_BY_COLUMNS = 0.6  # share of a table's required columns an unnamed file must have
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: one per file or sheet
 class _Export:
     """One file or sheet of the export, read as text cells."""
 
@@ -94,9 +96,12 @@ def propose_mapping(export: str | Path) -> StarterMapping:
     source = Path(export)
     exports, unreadable = _list_exports(source)
     if not exports:
-        reason = "does not exist" if not source.exists() else (
-            "holds no readable CSV, Parquet or .xlsx file"
-        )
+        if not source.exists():
+            reason = "does not exist"
+        elif source.is_file() and source.suffix.lower() not in WORKBOOK_SUFFIXES:
+            reason = "is neither a folder nor an .xlsx workbook"
+        else:
+            reason = "holds no readable CSV, Parquet or .xlsx file"
         raise DataValidationError([Problem("export", f"'{source}' {reason}")], source=str(source))
     assigned = _assign_tables(exports)
     writer = _Writer(source, exports, unreadable)
@@ -127,8 +132,10 @@ def write_starter_mapping(
     """
     path = Path(output)
     if path.exists() and not overwrite:
-        raise ConfigError(f"'{path}' already exists; choose another name, or overwrite it "
-                          "(overwrite=True, --force)")
+        raise ConfigError(
+            f"'{path}' already exists; choose another name, or overwrite it "
+            "(overwrite=True, --force)"
+        )
     starter = propose_mapping(export)
     path.write_text(starter.text, encoding="utf-8")
     return StarterMapping(starter.text, starter.tables, starter.to_decide, path)
@@ -139,21 +146,30 @@ def _list_exports(source: Path) -> tuple[list[_Export], list[str]]:
     if source.is_file():
         if source.suffix.lower() not in WORKBOOK_SUFFIXES:
             return [], []
-        return [_Export(f"sheet '{s}'", None, s, read_sheet("export", source, s).frame)
-                for s in sheet_names(source)], []
+        return [
+            _Export(f"sheet '{s}'", None, s, read_sheet("export", source, s).frame)
+            for s in sheet_names(source)
+        ], []
     if not source.is_dir():
         return [], []
     root = source.resolve()
     for path in sorted(source.iterdir()):
-        if (path.name.startswith(".") or not path.is_file()
-                or path.suffix.lower() not in READABLE_SUFFIXES
-                or not path.resolve().is_relative_to(root)):
+        if (
+            path.name.startswith(".")
+            or not path.is_file()
+            or path.suffix.lower() not in READABLE_SUFFIXES
+            or not path.resolve().is_relative_to(root)
+        ):
             continue
         try:
             if path.suffix.lower() in WORKBOOK_SUFFIXES:
                 exports.extend(
-                    _Export(f"{path.name}, sheet '{s}'", path.name, s,
-                            read_sheet("export", path, s).frame)
+                    _Export(
+                        f"{path.name}, sheet '{s}'",
+                        path.name,
+                        s,
+                        read_sheet("export", path, s).frame,
+                    )
                     for s in sheet_names(path)
                 )
             else:
@@ -173,15 +189,18 @@ def _assign_tables(exports: list[_Export]) -> dict[str, _Export]:
             if tokens & words:
                 assigned.setdefault(table, export)
                 break
-    for export in exports:
+    for export in exports:  # not named after a table: the one most of whose columns it has
         if export in assigned.values():
             continue
+        scores = {}
         for table in TABLE_NAMES:
             required = [c.name for c in SCHEMA[table].columns if c.required]
-            proposals = _propose_columns(table, export)
-            if table not in assigned and all(c in proposals for c in required):
-                assigned[table] = export
-                break
+            if table not in assigned:
+                proposals = _propose_columns(table, export)
+                scores[table] = sum(c in proposals for c in required) / len(required)
+        best = max(scores, key=scores.get, default=None)
+        if best is not None and scores[best] >= MATCHED_BY_COLUMNS:
+            assigned[best] = export
     return {t: assigned[t] for t in TABLE_NAMES if t in assigned}
 
 
@@ -203,15 +222,18 @@ def _propose_columns(table: str, export: _Export) -> dict[str, _Proposal]:
             if parse.snake(name) == column.name:
                 candidates.append((1.0, position, column.name, name, ""))
             elif folded in names:
-                candidates.append((0.95 - 0.01 * names.index(folded), position, column.name,
-                                   name, ""))
+                candidates.append(
+                    (0.95 - 0.01 * names.index(folded), position, column.name, name, "")
+                )
             else:
                 targets = (column.name, *(parse.snake(n) for n in names))
-                ratio = max(difflib.SequenceMatcher(None, parse.snake(name), t).ratio()
-                            for t in targets)
+                ratio = max(
+                    difflib.SequenceMatcher(None, parse.snake(name), t).ratio() for t in targets
+                )
                 if ratio >= FUZZY_CUTOFF:
-                    candidates.append((ratio / 2, position, column.name, name,
-                                       "guessed from the name: check"))
+                    candidates.append(
+                        (ratio / 2, position, column.name, name, "guessed from the name: check")
+                    )
     used = set()
     for _, _, column, name, note in sorted(candidates, key=lambda c: (-c[0], c[1])):
         if column not in proposals and name not in used:
@@ -226,14 +248,18 @@ def _name_fallbacks(table: str, header: list[str], proposals: dict[str, _Proposa
     if "account_id" not in proposals and "account_id" in SCHEMA[table].names:
         if table == "accounts" and "name" in proposals:
             proposals["account_id"] = _Proposal(
-                proposals["name"].columns, "no id column: the name serves as the id (map the "
-                "other tables' account_id to their account name column too)")
+                proposals["name"].columns,
+                "no id column: the name serves as the id (map the "
+                "other tables' account_id to their account name column too)",
+            )
         else:
             name = next((folded[n] for n in NAME_AS_ID if n in folded), None)
             if name is not None:
                 proposals["account_id"] = _Proposal(
-                    (name,), "no id column: accounts are identified by name (map accounts' "
-                    "account_id to its name column too)")
+                    (name,),
+                    "no id column: accounts are identified by name (map accounts' "
+                    "account_id to its name column too)",
+                )
     if table == "contacts" and "name" not in proposals:
         first, last = folded.get("first name"), folded.get("last name")
         if first and last:
@@ -278,8 +304,8 @@ class _Writer:
             "# Review every line (those marked 'check' are guesses) and fill in the commented-",
             "# out ones you need, then check it:",
             f"#   acctkit validate {source} --mapping <this file>",
-            "# Format (docs/import.md): canonical column = \"export column\"; "
-            "\"export value\" = canonical value.",
+            '# Format (docs/import.md): canonical column = "export column"; '
+            '"export value" = canonical value.',
             "#",
             "# The export holds:",
             *(f"#   {e.label}: {', '.join(map(str, e.frame.columns))}" for e in exports),
@@ -306,8 +332,10 @@ class _Writer:
         if export.sheet is not None:
             lines.append(f"sheet = {_quote(export.sheet)}")
         if export.encoding:
-            lines.append(f"# read as {export.encoding} (not UTF-8): if accents look wrong, "
-                         "say encoding = \"...\"")
+            lines.append(
+                f"# read as {export.encoding} (not UTF-8): if accents look wrong, "
+                'say encoding = "..."'
+            )
         lines += ["", f"[tables.{table}.columns]"]
         for column in SCHEMA[table].columns:
             lines.append(self._column_line(table, column, proposals.get(column.name)))
@@ -317,20 +345,25 @@ class _Writer:
             lines.append(f"# not mapped (kept as extra columns): {', '.join(unused)}")
         defaults = self._defaults_lines(table, export, proposals)
         if defaults:
-            lines += ["", f"[tables.{table}.defaults]   # for blank cells, or columns the "
-                      "export lacks", *defaults]
+            lines += [
+                "",
+                f"[tables.{table}.defaults]   # for blank cells, or columns the export lacks",
+                *defaults,
+            ]
         for name, found in values.items():
-            lines += self._values_lines(table, SCHEMA[table].column(name), proposals[name],
-                                        found)
+            lines += self._values_lines(table, SCHEMA[table].column(name), proposals[name], found)
         self.sections.append(lines)
 
     def _column_line(self, table: str, column: Column, proposal: _Proposal | None) -> str:
         if proposal is None:
             if column.required:
-                self.to_decide.append(f"{table}: required column '{column.name}' has no "
-                                      "matching export column")
-                return (f'# {column.name} = ""   # required: no column looks like it; map one, '
-                        f"or give a value under [tables.{table}.defaults]")
+                self.to_decide.append(
+                    f"{table}: required column '{column.name}' has no matching export column"
+                )
+                return (
+                    f'# {column.name} = ""   # required: no column looks like it; map one, '
+                    f"or give a value under [tables.{table}.defaults]"
+                )
             return f'# {column.name} = ""'
         if len(proposal.columns) == 1:
             value = _quote(proposal.columns[0])
@@ -359,22 +392,28 @@ class _Writer:
             if proposal is None or not proposal.active:
                 lines.append(f"# {column.name} = {example}")
                 continue
-            blank = int(_cells(export, proposal).isna().sum())
+            blank = int(join_columns(export.frame, list(proposal.columns)).isna().sum())
             if not blank:
                 continue
             rows = f"{blank} row{'s' if blank > 1 else ''}"
             label = proposal.columns[0]
             if column.name == "account_id" and table != "accounts":
-                self.to_decide.append(f"{table}: {rows} without '{label}': fill them in, or "
-                                      "load with drop_orphans (--drop-orphans) to skip them")
+                self.to_decide.append(
+                    f"{table}: {rows} without '{label}': fill them in, or "
+                    "load with drop_orphans (--drop-orphans) to skip them"
+                )
             elif column.choices:
-                self.to_decide.append(f"{table}.{column.name}: {rows} with a blank '{label}': "
-                                      f"give a default under [tables.{table}.defaults]")
-                lines.append(f"# {column.name} = {example}   # for the {rows} with a blank "
-                             f"'{label}'")
+                self.to_decide.append(
+                    f"{table}.{column.name}: {rows} with a blank '{label}': "
+                    f"give a default under [tables.{table}.defaults]"
+                )
+                lines.append(
+                    f"# {column.name} = {example}   # for the {rows} with a blank '{label}'"
+                )
             else:
-                self.to_decide.append(f"{table}.{column.name}: {rows} with a blank '{label}' "
-                                      "(required): fill them in")
+                self.to_decide.append(
+                    f"{table}.{column.name}: {rows} with a blank '{label}' (required): fill them in"
+                )
         return lines
 
     def _values_lines(
@@ -382,8 +421,11 @@ class _Writer:
     ) -> list[str]:
         if all(canonical == parse.snake(value) for value, canonical, _, _ in found):
             return []  # canonical but for case and spaces: read as such without a map
-        lines = ["", f"[tables.{table}.values.{column.name}]   # export value = one of: "
-                 f"{', '.join(column.choices)}"]
+        lines = [
+            "",
+            f"[tables.{table}.values.{column.name}]   # export value = one of: "
+            f"{', '.join(column.choices)}",
+        ]
         missing = []
         for value, canonical, count, note in found[:VALUES_LISTED]:
             rows = f"{count} row{'s' if count > 1 else ''}"
@@ -398,8 +440,9 @@ class _Writer:
         if missing:
             shown = ", ".join(repr(v) for v in missing[:5])
             count = f"{len(missing)} value{'s' if len(missing) > 1 else ''}"
-            self.to_decide.append(f"{table}, column '{proposal.columns[0]}': {count} to map "
-                                  f"({shown})")
+            self.to_decide.append(
+                f"{table}, column '{proposal.columns[0]}': {count} to map ({shown})"
+            )
         return lines
 
     def _closed_on_when_closed(self, export, proposals, values) -> None:
@@ -411,14 +454,19 @@ class _Writer:
         closing = [v for v, canonical, _, _ in values["stage"] if canonical in CLOSED_STAGES]
         by_value = {parse.fold(v): canonical for v, canonical, _, _ in values["stage"]}
         stages = parse.label(export.frame[stage.columns[0]]).map(
-            lambda v: by_value.get(parse.fold(v)), na_action="ignore")
+            lambda v: by_value.get(parse.fold(v)), na_action="ignore"
+        )
         dated = parse.text(export.frame[closed.columns[0]]).notna()
         if closing and (dated & ~stages.isin(CLOSED_STAGES)).any():
             proposals["closed_on"] = _Proposal(
-                closed.columns, "the export dates open deals too: closed_on only when closed",
-                where=(stage.columns[0], tuple(closing)))
-            proposals.setdefault("expected_close_on", _Proposal(
-                closed.columns, "an open deal's close date is its expected close"))
+                closed.columns,
+                "the export dates open deals too: closed_on only when closed",
+                where=(stage.columns[0], tuple(closing)),
+            )
+            proposals.setdefault(
+                "expected_close_on",
+                _Proposal(closed.columns, "an open deal's close date is its expected close"),
+            )
 
     @staticmethod
     def _check_probability(export: _Export, proposals: dict[str, _Proposal]) -> None:
@@ -428,8 +476,11 @@ class _Writer:
         values, _ = parse.number(export.frame[found.columns[0]])
         if values.notna().any() and values.max() <= 1:
             proposals["probability"] = _Proposal(
-                found.columns, "check: its values are 0..1 and acctkit wants 0..100 (%); "
-                "unmapped, each stage's default probability applies", active=False)
+                found.columns,
+                "check: its values are 0..1 and acctkit wants 0..100 (%); "
+                "unmapped, each stage's default probability applies",
+                active=False,
+            )
 
     def unassigned(self, exports: list[_Export]) -> None:
         if exports:
@@ -462,22 +513,13 @@ class _Writer:
         if days and months:
             return ["# dates are written both DD/MM and MM/DD: check the export's settings"]
         if ambiguous:
-            return ["# dates like 03/04/2026 were found: say dayfirst = true (3 April) or "
-                    "monthfirst = true (4 March)"]
+            return [
+                "# dates like 03/04/2026 were found: say dayfirst = true (3 April) or "
+                "monthfirst = true (4 March)"
+            ]
         return []
-
-
-def _cells(export: _Export, proposal: _Proposal) -> pd.Series:
-    """A proposal's cells as text (several columns joined), blank as NaN."""
-    parts = [parse.text(export.frame[c]) for c in proposal.columns]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.fillna("").str.cat(part.fillna(""), sep=" ").str.strip()
-        joined = joined.where(joined != "")
-    return joined
 
 
 def _quote(text: str) -> str:
     """A TOML basic string (JSON's escapes are all valid TOML escapes)."""
     return json.dumps(str(text), ensure_ascii=False)
-

@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from acctkit.data.exports import read_mapped_tables
@@ -94,9 +95,7 @@ def load_portfolio(
     >>> p = load_portfolio("exports/2026-10", mapping="crm.toml")          # doctest: +SKIP
     >>> p.summary()                                                       # doctest: +SKIP
     """
-    result = load_with_notes(
-        source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans
-    )
+    result = load_with_notes(source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans)
     for note in result.notes:
         warnings.warn(str(note), LoadNote, stacklevel=2)
     return result.portfolio
@@ -195,11 +194,13 @@ def _assemble(
         frame, found = parse_table(raws[name], date_order=date_order)
         typed[name] = frame
         problems.extend(found)
+    codes: dict = {}
     if "accounts" in typed:
-        problems.extend(check_references(typed, raws, unreliable(problems, raws)))
+        found, codes = check_references(typed, raws, unreliable(problems, raws))
+        problems.extend(found)
     if problems:
         raise DataValidationError(problems, source=source)
-    return Portfolio(**_categorise(typed), source=source), skipped
+    return Portfolio(**_categorise(typed, codes), source=source), skipped
 
 
 def _without_orphans(
@@ -214,11 +215,12 @@ def _without_orphans(
     return drop_orphans(raws[name], known)
 
 
-def _categorise(typed: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Give ids and enums their categorical dtypes (see the Portfolio contract)."""
-    keys = {
-        "accounts.account_id": pd.Index(typed["accounts"]["account_id"]),
-    }
+def _categorise(
+    typed: dict[str, pd.DataFrame], codes: dict[str, np.ndarray]
+) -> dict[str, pd.DataFrame]:
+    """Give ids and enums their categorical dtypes (see the Portfolio contract), from the key
+    positions the reference check computed."""
+    keys = {"accounts.account_id": pd.Index(typed["accounts"]["account_id"])}
     for name, key in (("contacts", "contact_id"), ("opportunities", "opportunity_id")):
         if name in typed:
             keys[f"{name}.{key}"] = pd.Index(typed[name][key])
@@ -227,8 +229,11 @@ def _categorise(typed: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         converted = {}
         for column in SCHEMA[name].columns:
             own_key = f"{name}.{column.name}"
-            if own_key in keys:
-                converted[column.name] = pd.Categorical(frame[column.name], keys[own_key])
+            if own_key in keys:  # valid keys are unique and never blank
+                positions = np.arange(len(frame))
+                converted[column.name] = pd.Categorical.from_codes(positions, keys[own_key])
+            elif column.ref in keys and own_key in codes:
+                converted[column.name] = pd.Categorical.from_codes(codes[own_key], keys[column.ref])
             elif column.ref in keys:
                 converted[column.name] = pd.Categorical(frame[column.name], keys[column.ref])
             elif column.kind == "enum":

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import difflib
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -159,8 +158,11 @@ class _Checker:
             self.fail("[tables]", "maps no table; add [tables.accounts] at least")
         for name, spec in raw_tables.items():
             if name not in TABLE_NAMES:
-                self.fail(f"[tables.{name}]", f"unknown table '{name}'{_hint(name, TABLE_NAMES)}"
-                          f"; tables are: {', '.join(TABLE_NAMES)}")
+                self.fail(
+                    f"[tables.{name}]",
+                    f"unknown table '{name}'{parse.did_you_mean(name, TABLE_NAMES)}"
+                    f"; tables are: {', '.join(TABLE_NAMES)}",
+                )
                 continue
             tables[name] = self.table(name, self.table_of(f"[tables.{name}]", spec))
         if not data.get("tables") and not self.problems:
@@ -174,8 +176,8 @@ class _Checker:
     def keys(self, where: str, table: MappingABC, allowed: tuple[str, ...]) -> None:
         for key in table:
             if key not in allowed:
-                self.fail(where, f"unknown key '{key}'{_hint(key, allowed)}; "
-                          f"expected: {', '.join(allowed)}")
+                hint = parse.did_you_mean(key, allowed)
+                self.fail(where, f"unknown key '{key}'{hint}; expected: {', '.join(allowed)}")
 
     def table_of(self, where: str, value: object) -> MappingABC:
         if isinstance(value, MappingABC):
@@ -206,8 +208,10 @@ class _Checker:
                 try:
                     encoding = codecs.lookup(encoding).name
                 except LookupError:
-                    self.fail(f"{where} encoding", f"unknown encoding '{encoding}' "
-                              "(e.g. 'utf-8', 'cp1252', 'latin-1')")
+                    self.fail(
+                        f"{where} encoding",
+                        f"unknown encoding '{encoding}' (e.g. 'utf-8', 'cp1252', 'latin-1')",
+                    )
                     encoding = None
         return order, encoding
 
@@ -215,8 +219,11 @@ class _Checker:
         where = f"[tables.{name}]"
         self.keys(where, spec, TABLE_KEYS)
         file = self.path(f"{where} file", spec["file"]) if "file" in spec else None
-        sheet = self.typed(f"{where} sheet", spec["sheet"], str, "a sheet name") \
-            if "sheet" in spec else None
+        sheet = (
+            self.typed(f"{where} sheet", spec["sheet"], str, "a sheet name")
+            if "sheet" in spec
+            else None
+        )
         if "file" not in spec and "sheet" not in spec:
             self.fail(where, 'says neither file = "..." nor sheet = "..."')
         if file and sheet and PurePosixPath(file).suffix.lower() not in WORKBOOK_SUFFIXES:
@@ -233,21 +240,30 @@ class _Checker:
         for canonical, table in value_specs.items():
             if self.canonical(f"[tables.{name}.values]", name, canonical):
                 values[canonical], keys[canonical] = self.value_map(
-                    f"[tables.{name}.values.{canonical}]", schema.column(canonical),
+                    f"[tables.{name}.values.{canonical}]",
+                    schema.column(canonical),
                     self.table_of(f"[tables.{name}.values.{canonical}]", table),
                 )
         defaults = {}
         default_specs = self.table_of(f"[tables.{name}.defaults]", spec.get("defaults", {}))
         for canonical, value in default_specs.items():
             if self.canonical(f"[tables.{name}.defaults]", name, canonical):
-                text = self.value(f"[tables.{name}.defaults] {canonical}",
-                                  schema.column(canonical), value)
+                text = self.value(
+                    f"[tables.{name}.defaults] {canonical}", schema.column(canonical), value
+                )
                 if text is not None:
                     defaults[canonical] = text
         return TableMapping(
-            name, file, sheet, encoding, order,
+            name,
+            file,
+            sheet,
+            encoding,
+            order,
             self.conditions(f"{where} where", spec.get("where", {})),
-            columns, values, keys, defaults,
+            columns,
+            values,
+            keys,
+            defaults,
         )
 
     def path(self, where: str, value: object) -> str | None:
@@ -259,11 +275,15 @@ class _Checker:
         if not file.strip():
             self.fail(where, "is empty")
         elif posix.is_absolute() or PureWindowsPath(file).drive or file.startswith("~"):
-            self.fail(where, f"'{file}' is an absolute path; name a file inside the export "
-                      "folder, relative to it")
+            self.fail(
+                where,
+                f"'{file}' is an absolute path; name a file inside the export "
+                "folder, relative to it",
+            )
         elif ".." in posix.parts:
-            self.fail(where, f"'{file}' points outside the export folder ('..'); name a file "
-                      "inside it")
+            self.fail(
+                where, f"'{file}' points outside the export folder ('..'); name a file inside it"
+            )
         elif posix.suffix.lower() not in READABLE_SUFFIXES:
             self.fail(where, f"'{file}' is not a CSV, Parquet or .xlsx file")
         else:
@@ -274,8 +294,11 @@ class _Checker:
         names = SCHEMA[table].names
         if column in names:
             return True
-        self.fail(where, f"unknown column '{column}' for {table}{_hint(column, names)}; "
-                  f"its columns are: {', '.join(names)}")
+        self.fail(
+            where,
+            f"unknown column '{column}' for {table}{parse.did_you_mean(column, names)}; "
+            f"its columns are: {', '.join(names)}",
+        )
         return False
 
     def source(self, where: str, spec: object) -> Source:
@@ -288,8 +311,9 @@ class _Checker:
             spec = spec.get("column", "")
         names = spec if isinstance(spec, list) else [spec]
         if not names or not all(isinstance(n, str) and n.strip() for n in names):
-            self.fail(where, f"expected an export column name (or a list of them), "
-                      f"got {_describe(spec)}")
+            self.fail(
+                where, f"expected an export column name (or a list of them), got {_describe(spec)}"
+            )
             return Source(())
         return Source(tuple(n.strip() for n in names), conditions)
 
@@ -326,8 +350,11 @@ class _Checker:
                 continue
             fold = parse.fold(key)
             if fold in folded and folded[fold] != text:
-                self.fail(where, f"'{first_key[fold]}' and '{key}' are the same export value "
-                          "(case and spaces aside) but map to different values")
+                self.fail(
+                    where,
+                    f"'{first_key[fold]}' and '{key}' are the same export value "
+                    "(case and spaces aside) but map to different values",
+                )
             folded[fold], first_key[fold] = text, first_key.get(fold, key)
         return folded, tuple(spec)
 
@@ -355,15 +382,14 @@ class _Checker:
                 "int": "a whole number",
                 "date": "a date YYYY-MM-DD",
             }[column.kind]
-            hint = _hint(parse.snake(text), column.choices) if column.kind == "enum" else ""
+            hint = (
+                parse.did_you_mean(parse.snake(text), column.choices)
+                if column.kind == "enum"
+                else ""
+            )
             self.fail(where, f"{text!r} is not a valid {column.name}{hint}; expected {expected}")
             return None
         return text
-
-
-def _hint(name: str, candidates) -> str:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _describe(value: object) -> str:

@@ -7,6 +7,7 @@ are missing values, never errors here (``validate`` decides whether blank is all
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import numpy as np
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "oui", "vrai", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "non", "faux", "f"})
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_THOUSANDS_SPACES_RE2 = r"[\s\x{a0}\x{202f}']"  # the same, in RE2 syntax (pyarrow)
 _SPACE_RUNS = re.compile(r"[\s\u00a0\u202f]+")
 # The same test in RE2 syntax (pyarrow), for the vectorised fast path of ``label``.
 _SPACE_RUNS_RE2 = r"[\s\x{a0}\x{202f}]{2,}|[\t\n\r\f\v\x{a0}\x{202f}]"
@@ -45,6 +47,15 @@ def fold(value: object) -> str:
 def snake(value: object) -> str:
     """``fold`` written as a canonical value: ``'Closed  Won '`` -> ``'closed_won'``."""
     return re.sub(r"[\s\-]+", "_", fold(value))
+
+
+def did_you_mean(name: str, candidates) -> str:
+    """`` (did you mean 'x'?)`` for the candidate equal to ``name`` case and spaces aside,
+    else the closest one by spelling; empty when none is close."""
+    candidates = [str(c) for c in candidates]
+    same = [c for c in candidates if fold(c) == fold(name) and c != name]
+    close = same or difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def text(raw: pd.Series) -> pd.Series:
@@ -117,15 +128,31 @@ def number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(raw):
         return raw.astype("float64"), pd.Series(False, index=raw.index)
     strings = text(raw)
-    fast = pd.to_numeric(strings if decimal == "." else strings.str.replace(",", ".", regex=False),
-                         errors="coerce")
+    fast = _to_numeric(strings, decimal)
     slow = fast.isna() & ~blank
-    if slow.any():
+    if slow.any():  # thousands written with spaces ('1 234,50'): still vectorised
+        fast.loc[slow] = _to_numeric(_without_spaces(strings[slow]), decimal)
+        slow = fast.isna() & ~blank
+    if slow.any():  # the rest, cell by cell: '1.234,50', '$1,234.50', '50 %'
         fast.loc[slow] = strings[slow].map(lambda v: _parse_number(v, decimal))
     values = fast.astype("float64")
     bad = values.isna() & ~blank
     bad |= ~np.isfinite(values.fillna(0.0))
     return values.where(~bad), bad
+
+
+def _to_numeric(strings: pd.Series, decimal: str) -> pd.Series:
+    if decimal != ".":
+        strings = strings.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(strings, errors="coerce")
+
+
+def _without_spaces(strings: pd.Series) -> pd.Series:
+    """Cells without their spaces and apostrophes (thousands separators), in Arrow."""
+    compact = pc.replace_substring_regex(
+        pa.array(strings, from_pandas=True), _THOUSANDS_SPACES_RE2, ""
+    )
+    return compact.to_pandas().set_axis(strings.index)
 
 
 def currencies(raw: pd.Series) -> list[str]:
@@ -202,15 +229,21 @@ def date(
     native = raw
     if raw.dtype == object:
         if raw.map(lambda v: hasattr(v, "year"), na_action="ignore").any():
-            native = raw.map(lambda v: pd.Timestamp(v) if hasattr(v, "year") else v,
-                             na_action="ignore")
+            native = raw.map(
+                lambda v: pd.Timestamp(v) if hasattr(v, "year") else v, na_action="ignore"
+            )
         if serial:
             native = native.map(_serial_to_timestamp, na_action="ignore")
-    strings = text(native.map(_timestamp_to_iso, na_action="ignore"))
-    values = pd.to_datetime(strings, format="%Y-%m-%d", errors="coerce")
-    todo = values.isna() & strings.notna()
+    if native.dtype == object:  # text columns (CSV) hold no timestamps: no per-cell map
+        native = native.map(_timestamp_to_iso, na_action="ignore")
+    strings = text(native)
+    # The formats cannot read each other's dates, so their order is only speed: the file's
+    # own format first, so that most cells are read in the first (vectorised) pass.
     extra = {"dmy": DAYFIRST_FORMATS, "mdy": MONTHFIRST_FORMATS}.get(order, ())
-    for fmt in ("ISO8601", *extra):
+    formats = (*extra[:1], "%Y-%m-%d", "ISO8601", *extra[1:])
+    values = pd.to_datetime(strings, format=formats[0], errors="coerce")
+    todo = values.isna() & strings.notna()
+    for fmt in formats[1:]:
         if not todo.any():
             break
         values.loc[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")

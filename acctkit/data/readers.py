@@ -35,9 +35,13 @@ class RawTable:
     ``columns`` gives, for a canonical column read from a CRM export, the export's own name
     for it (messages use the user's names); ``rows`` the file row number of each row (None:
     row ``i`` is file row ``i + 2``). ``date_order`` is ``"dmy"``, ``"mdy"`` or ``"iso"``
-    when this table's files say so (None: the load's setting). ``value_maps`` lists, per
+    when this table's files say so (None: the load's setting). ``serial_dates``: numbers in
+    date columns are Excel date serials (a workbook). ``encoding``: the encoding a file that
+    was not UTF-8 was read with, when it had to be guessed. ``value_maps`` lists, per
     canonical column, the export values a mapping translates (for the "not mapped"
-    message), and ``section`` the mapping section the table comes from.
+    message), and ``section`` the mapping section the table comes from. ``unavailable``
+    names the canonical columns whose export column is missing: that is reported once, and
+    validation says nothing more about them.
     """
 
     name: str
@@ -51,6 +55,7 @@ class RawTable:
     encoding: str | None = None
     value_maps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     section: str | None = None
+    unavailable: frozenset[str] = frozenset()
 
     def column_label(self, name: str) -> str:
         """The name the user knows a canonical column by in this file."""
@@ -76,8 +81,9 @@ def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
         if path.is_file() and path.suffix.lower() in SUFFIXES and path.stem in TABLE_NAMES:
             found.setdefault(path.stem, []).append(path)
     problems = [
-        Problem(name, f"several files for this table ({', '.join(p.name for p in paths)}); "
-                "keep one")
+        Problem(
+            name, f"several files for this table ({', '.join(p.name for p in paths)}); keep one"
+        )
         for name, paths in found.items()
         if len(paths) > 1
     ]
@@ -117,7 +123,10 @@ def sheet_names(path: Path) -> list[str]:
 def read_sheet(name: str, path: Path, sheet: str | None) -> RawTable:
     """Read one sheet of a workbook (the first one when ``sheet`` is None)."""
     grid = pd.read_excel(
-        path, sheet_name=0 if sheet is None else sheet, dtype=object, header=None,
+        path,
+        sheet_name=0 if sheet is None else sheet,
+        dtype=object,
+        header=None,
         engine="openpyxl",
     )
     label = path.name if sheet is None else f"{path.name}, sheet '{sheet}'"
@@ -145,15 +154,24 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
         raise ValueError("is empty (no header row)")
     separator = _detect_separator(text)
     grid = pd.read_csv(
-        io.StringIO(text), sep=separator, dtype=str, header=None, keep_default_na=False,
-        na_filter=False, skip_blank_lines=False,
+        io.StringIO(text),
+        sep=separator,
+        dtype=str,
+        header=None,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
     )
     # The header is set by hand so that duplicated names stay visible to validation
     # (pandas would rename the second 'x' to 'x.1').
     blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
     frame, rows = _with_header(grid, is_blank=blank)
     return RawTable(
-        name, frame, path.name, decimal="," if separator == ";" else ".", rows=rows,
+        name,
+        frame,
+        path.name,
+        decimal="," if separator == ";" else ".",
+        rows=rows,
         encoding=detected,
     )
 
@@ -205,9 +223,7 @@ def _with_header(grid: pd.DataFrame, is_blank: pd.DataFrame) -> tuple[pd.DataFra
     """
     header = ["" if pd.isna(c) else str(c).strip() for c in grid.iloc[0]]
     body_blank = is_blank.iloc[1:].to_numpy()
-    keep_columns = [
-        i for i, name in enumerate(header) if name or not body_blank[:, i].all()
-    ]
+    keep_columns = [i for i, name in enumerate(header) if name or not body_blank[:, i].all()]
     names = [header[i] or f"(column {_column_letter(i)})" for i in keep_columns]
     body = grid.iloc[1:, keep_columns]
     filled = ~body_blank[:, keep_columns].all(axis=1) if keep_columns else np.zeros(0, bool)

@@ -32,9 +32,7 @@ def unreliable(problems: list[Problem], raws: dict[str, RawTable]) -> set[str]:
     return broken
 
 
-def drop_orphans(
-    raw: RawTable, known: pd.Series | None
-) -> tuple[RawTable, list[Problem]]:
+def drop_orphans(raw: RawTable, known: pd.Series | None) -> tuple[RawTable, list[Problem]]:
     """Skip the rows whose parent id is blank, or not among ``known`` (None: not checked).
 
     Returns the remaining rows and a note per reason (blank / unknown) with the skipped
@@ -52,8 +50,8 @@ def drop_orphans(
     if known is not None:
         unknown = ~blank & ~ids.isin(known).to_numpy()
     notes = []
-    what = "an account" if parent == "accounts" else "an opportunity"
-    for mask, reason in ((blank, f"without {what}"), (unknown, f"whose {what[3:]} is unknown")):
+    noun = "account" if parent == "accounts" else "opportunity"
+    for mask, reason in ((blank, f"without an {noun}"), (unknown, f"whose {noun} is unknown")):
         if mask.any():
             count = int(mask.sum())
             notes.append(
@@ -72,10 +70,15 @@ def drop_orphans(
 
 def check_references(
     typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], broken: set[str]
-) -> list[Problem]:
+) -> tuple[list[Problem], dict[str, np.ndarray]]:
     """Ids that must exist elsewhere; a broken target table is not checked against (its own
-    problem is reported already, and every reference to it would only repeat it)."""
-    problems = []
+    problem is reported already, and every reference to it would only repeat it).
+
+    Also returns, per reference checked (``"table.column"``), the position of each value in
+    its target key (-1: blank or unknown): the one hashing pass over millions of ids, which
+    the contact-account check and the categorical dtypes reuse.
+    """
+    problems, codes = [], {}
     for name, frame in typed.items():
         for column in SCHEMA[name].columns:
             if column.ref is None:
@@ -83,9 +86,13 @@ def check_references(
             target_table, target_column = column.ref.split(".")
             if target_table not in typed or target_table in broken:
                 continue
-            known = typed[target_table][target_column].dropna()
+            keys = pd.Index(typed[target_table][target_column])
+            if keys.hasnans or not keys.is_unique:  # reported as such: cannot be a target
+                continue
             values = frame[column.name]
-            dangling = values.notna() & ~values.isin(known)
+            found = keys.get_indexer(values)
+            codes[f"{name}.{column.name}"] = found
+            dangling = (found < 0) & values.notna().to_numpy()
             if dangling.any():
                 missing = pd.unique(values[dangling])
                 examples = ", ".join(repr(v) for v in missing[:3])
@@ -94,19 +101,23 @@ def check_references(
                     Problem(
                         name,
                         f"{examples} not found in {target_table}.{target_column}"
-                        f"{_leading_zeros_hint(missing, known)}",
+                        f"{_leading_zeros_hint(missing, keys)}",
                         raw.column_label(column.name),
                         raw.file_rows(dangling),
                         raw.label,
                     )
                 )
-    problems.extend(_check_contact_accounts(typed, raws, broken))
-    if "accounts" in typed and "accounts" not in broken:
-        problems.extend(check_parent_cycles(typed["accounts"], raws["accounts"]))
-    return problems
+    problems.extend(_check_contact_accounts(typed, raws, codes))
+    if "accounts.parent_account_id" in codes:
+        problems.extend(
+            check_parent_cycles(
+                typed["accounts"], raws["accounts"], codes["accounts.parent_account_id"]
+            )
+        )
+    return problems, codes
 
 
-def _leading_zeros_hint(missing: np.ndarray, known: pd.Series) -> str:
+def _leading_zeros_hint(missing: np.ndarray, known: pd.Index) -> str:
     """Say so when ids differ only by leading zeros (a file re-saved by Excel drops them)."""
     digits = [v for v in missing[:50] if str(v).isdigit()]
     if not digits:
@@ -122,17 +133,14 @@ def _leading_zeros_hint(missing: np.ndarray, known: pd.Series) -> str:
     )
 
 
-def check_parent_cycles(accounts: pd.DataFrame, raw: RawTable) -> list[Problem]:
+def check_parent_cycles(accounts: pd.DataFrame, raw: RawTable, parent: np.ndarray) -> list[Problem]:
     """Parent links must form a forest: a chain of parents never comes back to an account.
 
-    Pointer doubling finds, in log(n) vectorised steps, the accounts whose chain of parents
-    never reaches a top-level account; only those (on or above a cycle) are walked to name
-    each cycle.
+    ``parent`` is each account's parent position (-1: none or unknown). Pointer doubling
+    finds, in log(n) vectorised steps, the accounts whose chain of parents never reaches a
+    top-level account; only those (on or above a cycle) are walked to name each cycle.
     """
-    ids = pd.Index(accounts["account_id"])
-    if not ids.is_unique:
-        return []
-    parent = ids.get_indexer(accounts["parent_account_id"])  # -1: none or unknown
+    ids = accounts["account_id"]
     n = len(ids)
     top = n  # a virtual root every top-level account points to; it points to itself
     up = np.append(np.where(parent >= 0, parent, top), top)
@@ -148,10 +156,10 @@ def check_parent_cycles(accounts: pd.DataFrame, raw: RawTable) -> list[Problem]:
         seen.update(path)
         if position not in path:  # joined a chain already walked
             continue
-        cycle = list(path)[path[position]:]
+        cycle = list(path)[path[position] :]
         mask = np.zeros(n, dtype=bool)
         mask[cycle] = True
-        names = " -> ".join(repr(ids[i]) for i in [*cycle, cycle[0]])
+        names = " -> ".join(repr(ids.iloc[i]) for i in [*cycle, cycle[0]])
         problems.append(
             Problem(
                 "accounts",
@@ -165,29 +173,30 @@ def check_parent_cycles(accounts: pd.DataFrame, raw: RawTable) -> list[Problem]:
 
 
 def _check_contact_accounts(
-    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], broken: set[str]
+    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], codes: dict[str, np.ndarray]
 ) -> list[Problem]:
-    if "contacts" not in typed or {"contacts", "accounts"} & broken:
+    """A row's contact must belong to the row's account (compared by key positions)."""
+    if "contacts.account_id" not in codes:
         return []
-    owner = typed["contacts"].drop_duplicates("contact_id").set_index("contact_id")["account_id"]
+    contact_account = codes["contacts.account_id"]  # each contact's account position
     problems = []
     for name in ("interactions", "nps_responses"):
-        if name not in typed:
+        if f"{name}.contact_id" not in codes or f"{name}.account_id" not in codes:
             continue
-        frame = typed[name]
-        contact_account = frame["contact_id"].map(owner)
-        known_account = frame["account_id"].isin(typed["accounts"]["account_id"])
-        mismatch = known_account & contact_account.notna()
-        mismatch &= contact_account.astype(object) != frame["account_id"].astype(object)
+        contact = codes[f"{name}.contact_id"]
+        account = codes[f"{name}.account_id"]
+        owner = np.where(contact >= 0, contact_account[np.maximum(contact, 0)], -1)
+        mismatch = (account >= 0) & (owner >= 0) & (owner != account)
         if mismatch.any():
-            first = mismatch.idxmax()
-            raw = raws[name]
+            first = int(np.argmax(mismatch))
+            frame, raw = typed[name], raws[name]
+            accounts = typed["accounts"]["account_id"]
             problems.append(
                 Problem(
                     name,
                     f"the contact belongs to another account (e.g. contact "
-                    f"'{frame.at[first, 'contact_id']}' is of account "
-                    f"'{contact_account[first]}', not '{frame.at[first, 'account_id']}')",
+                    f"'{frame['contact_id'].iloc[first]}' is of account "
+                    f"'{accounts.iloc[owner[first]]}', not '{frame['account_id'].iloc[first]}')",
                     raw.column_label("contact_id"),
                     raw.file_rows(mismatch),
                     raw.label,

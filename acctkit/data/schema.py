@@ -160,9 +160,7 @@ SCHEMA: dict[str, TableSchema] = {
         TableSchema(
             "stage_history",
             (
-                Column(
-                    "opportunity_id", "id", required=True, ref="opportunities.opportunity_id"
-                ),
+                Column("opportunity_id", "id", required=True, ref="opportunities.opportunity_id"),
                 Column("changed_on", "date", required=True),
                 Column("stage", "enum", required=True, choices=STAGES, ordered=True),
             ),

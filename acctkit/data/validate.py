@@ -27,6 +27,8 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, message: str, column: str | None = None, mask: pd.Series | None = None):
+        if column in self.raw.unavailable:
+            return
         rows = self.raw.file_rows(mask) if mask is not None else ()
         label = self.raw.column_label(column) if column is not None else None
         self.problems.append(Problem(self.raw.name, message, label, rows, self.raw.label))
@@ -72,6 +74,8 @@ def _check_headers(frame: pd.DataFrame, schema: TableSchema, found: _Collector) 
         found.add(f"the header '{name}' appears more than once", name)
     for column in schema.columns:
         if column.required and column.name not in frame.columns:
+            if column.name in found.raw.unavailable:
+                continue
             if found.raw.section:
                 found.add(
                     f"required column '{column.name}' is not mapped: add "
@@ -165,7 +169,7 @@ def _parse_column(
             values = values.fillna(column.default)
     if column.required:
         if blank.any():
-            found.add(f"is required but blank{_orphan_hint(column, table)}", name, blank)
+            found.add(f"is required but blank{_blank_hint(column, table)}", name, blank)
     return values
 
 
@@ -180,9 +184,11 @@ def _date_hint(date_order: str, table: RawTable) -> str:
     return "; for DD/MM/YYYY dates say the file is day-first (--dayfirst)"
 
 
-def _orphan_hint(column: Column, table: RawTable) -> str:
+def _blank_hint(column: Column, table: RawTable) -> str:
     if column.name == "account_id" and table.name != "accounts":
         return "; to skip rows without an account, load with drop_orphans=True (--drop-orphans)"
+    if column.kind == "enum" and table.section:
+        return f"; give blank cells a value under [{table.section}.defaults]"
     return ""
 
 
@@ -192,21 +198,27 @@ def _report_unmapped(
     """One problem per export value no value map covers, with the rows that hold it."""
     known = found.raw.value_maps.get(column.name, ())
     section = f"[{found.raw.section or 'tables.' + found.raw.name}.values.{column.name}]"
-    known_text = ", ".join(repr(v) for v in known) if known else f"none (no {section} section)"
+    known_text = ", ".join(repr(v) for v in known) if known else "none"
     advice = f"map it under {section} to one of: {', '.join(column.choices)}"
-    distinct = pd.unique(values[unknown])
-    for value in distinct[:UNMAPPED_VALUES_SHOWN]:
+    # 'Verbal' and 'verbal ' are one export value to map: group them as the map would.
+    folded = values[unknown].map(parse.fold).reindex(values.index)
+    spelled: dict[str, str] = {}  # each value as first written (an error path: few cells)
+    for key, value in zip(folded[unknown], values[unknown], strict=True):
+        spelled.setdefault(key, value)
+    keys = list(spelled)
+    for key in keys[:UNMAPPED_VALUES_SHOWN]:
         found.add(
-            f"value {value!r} is not mapped; known: {known_text}; {advice}",
+            f"value {spelled[key]!r} is not mapped; known: {known_text}; {advice}",
             column.name,
-            unknown & (values == value),
+            folded == key,
         )
-    rest = distinct[UNMAPPED_VALUES_SHOWN:]
-    if len(rest):
+    rest = keys[UNMAPPED_VALUES_SHOWN:]
+    if rest:
+        shown = _examples(pd.Series([spelled[k] for k in rest]))
         found.add(
-            f"{len(rest)} other values are not mapped ({_examples(pd.Series(rest))}); {advice}",
+            f"{len(rest)} other values are not mapped ({shown}); {advice}",
             column.name,
-            unknown & values.isin(rest),
+            folded.isin(rest),
         )
 
 
@@ -228,9 +240,7 @@ def _enum_message(bad: pd.Series, column: Column) -> str:
     return message + (f" ({'; '.join(hints)})" if hints else "")
 
 
-def _check_range(
-    values: pd.Series, raw: pd.Series, column: Column, found: _Collector
-) -> None:
+def _check_range(values: pd.Series, raw: pd.Series, column: Column, found: _Collector) -> None:
     low, high = column.minimum, column.maximum
     if low is None and high is None:
         return
@@ -264,13 +274,17 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
     if schema.name == "opportunities":
         won_without_amount = (frame["stage"] == "closed_won") & frame["amount"].isna()
         if won_without_amount.any():
-            found.add("amount is required when the stage is closed_won", "amount",
-                      won_without_amount)
+            found.add(
+                "amount is required when the stage is closed_won", "amount", won_without_amount
+            )
         closed = frame["stage"].isin(CLOSED_STAGES)
         missing = closed & frame["closed_on"].isna()
         if missing.any():
-            found.add("closed_on is required when the stage is closed_won or closed_lost",
-                      "closed_on", missing)
+            found.add(
+                "closed_on is required when the stage is closed_won or closed_lost",
+                "closed_on",
+                missing,
+            )
         premature = ~closed & frame["stage"].notna() & frame["closed_on"].notna()
         if premature.any():
             found.add("closed_on must be empty while the stage is open", "closed_on", premature)
