@@ -62,6 +62,15 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--end", default="2026-10-31", help="last day (YYYY-MM-DD)")
     generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
+    init = command(
+        "init-mapping", _init_mapping, "Propose a mapping for a CRM export (folder or workbook)."
+    )
+    init.add_argument("export", type=Path, help="the export's folder or .xlsx workbook")
+    init.add_argument(
+        "-o", "--output", type=Path, default=Path("crm.toml"), help="default crm.toml"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+
     kpis = command("kpis", _kpis, "Compute every KPI, score and alert as of a review date.")
     _add_data_arguments(kpis)
     _add_as_of(kpis)
@@ -102,6 +111,14 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dayfirst", action="store_true", help="dates are DD/MM/YYYY (European exports)"
     )
+    parser.add_argument(
+        "--mapping", type=Path, metavar="FILE", help="TOML mapping of a CRM export (docs/import.md)"
+    )
+    parser.add_argument(
+        "--drop-orphans",
+        action="store_true",
+        help="skip rows whose account is blank or unknown (counted) instead of reporting them",
+    )
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -126,9 +143,17 @@ def _positive_int(value: str) -> int:
 
 
 def _load(args: argparse.Namespace):
-    from acctkit.data import load_portfolio
+    from acctkit.data import load_with_notes
 
-    return load_portfolio(args.data, dayfirst=args.dayfirst)
+    result = load_with_notes(
+        args.data,
+        mapping=args.mapping,
+        dayfirst=True if args.dayfirst else None,  # None: the mapping's own setting holds
+        drop_orphans=args.drop_orphans,
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return result.portfolio
 
 
 def _print_summary(portfolio) -> None:
@@ -153,6 +178,17 @@ def _generate(args: argparse.Namespace) -> int:
     rows = sum(len(t) for t in tables.values())
     print(
         f"wrote {len(paths)} tables ({rows:,} rows) for {args.accounts} accounts to {args.folder}"
+    )
+    return EXIT_OK
+
+
+def _init_mapping(args: argparse.Namespace) -> int:
+    from acctkit.data import write_starter_mapping
+
+    starter = write_starter_mapping(args.export, args.output, overwrite=args.force)
+    print(starter.summary())
+    print(
+        f"next: review {args.output}, then: acctkit validate {args.export} --mapping {args.output}"
     )
     return EXIT_OK
 

@@ -136,3 +136,45 @@ def test_score_with_a_missing_model_exits_2(tmp_path):
         "score", str(WORKED), "--as-of", "2026-06-30", "--model", str(tmp_path / "none.skops")
     )
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+CRM = Path(__file__).parent / "fixtures" / "crm"
+EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
+
+
+def test_validate_a_crm_export_through_its_mapping():
+    result = run_cli(
+        "validate", str(CRM / "salesforce"), "--mapping", str(EXAMPLES / "salesforce.toml")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "valid portfolio of 6 accounts" in result.stdout
+    assert "read as cp1252" in result.stderr  # the export is Windows-1252: said, not hidden
+
+
+def test_kpis_accept_a_mapping_too():
+    result = run_cli(
+        "kpis",
+        str(CRM / "hubspot"),
+        "--mapping",
+        str(EXAMPLES / "hubspot.toml"),
+        "--as-of",
+        "2026-10-31",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_mapping_exits_2_without_traceback(tmp_path):
+    mapping = tmp_path / "bad.toml"
+    mapping.write_text('[tables.opportunities]\nfile = "../../etc/passwd"\n')
+    result = run_cli("validate", str(CRM / "salesforce"), "--mapping", str(mapping))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "error:" in result.stderr
+
+
+def test_init_mapping_writes_a_starter_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "crm.toml"
+    result = run_cli("init-mapping", str(CRM / "hubspot"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and "[tables.accounts]" in out.read_text()
+    again = run_cli("init-mapping", str(CRM / "hubspot"), "-o", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr

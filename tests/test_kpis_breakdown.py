@@ -92,3 +92,27 @@ def test_stage_at_d_comes_from_stage_history():
     # O2 closed after D without history: its stage at D is unknown, counted at 50 %
     assert open_now.loc["O2", "stage_at"] == "unknown"
     assert open_now.loc["O2", "probability"] == 50.0
+
+
+def test_a_blank_amount_adds_nothing_to_the_pipeline():
+    from acctkit.data import from_frames
+
+    p = from_frames(
+        {
+            "accounts": pd.DataFrame({"account_id": ["A"], "name": ["Alpha"]}),
+            "opportunities": pd.DataFrame(
+                {
+                    "opportunity_id": ["O1", "O2"],
+                    "account_id": ["A", "A"],
+                    "kind": ["upsell", "new"],
+                    "amount": [np.nan, 1000.0],  # O1: open, not estimated yet
+                    "stage": ["proposal", "proposal"],
+                    "created_on": pd.to_datetime(["2026-01-01", "2026-01-01"]),
+                }
+            ),
+        }
+    )
+    kpis = compute_kpis(p, "2026-06-30").loc["A"]
+    assert kpis["open_pipeline"] == 1000.0
+    assert kpis["weighted_pipeline"] == 500.0  # proposal default: 50 %
+    assert kpis["expansion_pipeline"] == 0.0

@@ -56,7 +56,9 @@ def pipeline_values(
         return nan_columns(PIPELINE_COLUMNS, n_accounts, days)
     accounts = opportunities["account_id"].cat.codes.to_numpy(np.int64)
     by_account = Groups(accounts, n_accounts)
-    amount = opportunities["amount"].to_numpy(dtype=np.float64, na_value=np.nan)[:, None]
+    # a blank amount (an open deal not estimated yet) adds nothing to the pipeline sums
+    amount = opportunities["amount"].to_numpy(dtype=np.float64, na_value=np.nan)
+    amount = np.nan_to_num(amount, nan=0.0)[:, None]
     kind = opportunities["kind"].astype("string")
     created = day_numbers(opportunities["created_on"])[:, None]
     closed = day_numbers(opportunities["closed_on"])
