@@ -223,6 +223,20 @@ INVALID = {
         "tickets.csv: required column 'ticket_id' is missing "
         "(found 'Ticket ID': rename it to 'ticket_id')",
     ),
+    "conflicting assessments on one day": (
+        lambda t: {
+            **t,
+            "assessments": "account_id,assessed_on,criterion,score\n"
+            "007,2026-03-01,sector_fit,4\nA2,2026-03-01,sector_fit,2\n007,2026-03-01,sector_fit,5\n",
+        },
+        "assessments.csv, column 'score', rows 2, 4: two different scores for the same account, "
+        "criterion and day: which one counts is ambiguous",
+    ),
+    "row with a stray separator": (
+        _edit("tickets", "critical,outage", "critical,outage,again"),
+        "tickets.csv: row 2 has 7 cells but the header has 6 (separator ','); "
+        "a value containing the separator must be quoted",
+    ),
     "unknown stage history opportunity": (
         lambda t: {
             **t,
@@ -299,3 +313,22 @@ def test_ids_with_leading_zeros_stay_strings(tmp_path):
     p = load_portfolio(folder)
     assert list(p.account_ids) == ["007", "0042"]
     assert np.array_equal(p.tickets["account_id"].astype(str), ["007"])
+
+
+def test_table_file_names_are_matched_whatever_their_case(tmp_path):
+    folder = write_tables(tmp_path / "cased", TINY)
+    (folder / "accounts.csv").rename(folder / "Accounts.CSV")
+    assert list(load_portfolio(folder).account_ids) == ["007", "A2"]
+
+
+def test_a_header_in_another_case_is_kept_as_extra_and_said(tmp_path):
+    from acctkit.data import load_with_notes
+
+    text = TINY["accounts"].replace(",industry,", ",Industry,")
+    result = load_with_notes(write_tables(tmp_path / "h", dict(TINY, accounts=text)))
+    assert result.portfolio.accounts["industry"].isna().all()
+    assert result.portfolio.accounts["Industry"].tolist() == ["Energy", "Retail"]
+    assert [str(n) for n in result.notes] == [
+        "accounts.csv: column 'Industry' is kept as an extra column, not read as 'industry' "
+        "(column names are exact: rename it to 'industry', or use a mapping)"
+    ]

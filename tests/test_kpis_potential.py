@@ -36,8 +36,8 @@ ASSESSMENTS = pd.DataFrame(
         ("A", "2026-03-01", "political_risk", 2),
         ("A", "2026-03-01", "financial_risk", 4),
         ("A", "2026-08-01", "financial_risk", 1),  # after D
-        ("B", "2026-05-01", "roadmap_fit", 3),
-        ("B", "2026-05-01", "roadmap_fit", 5),  # same day: the later row wins
+        ("B", "2026-05-01", "roadmap_fit", 5),
+        ("B", "2026-04-15", "roadmap_fit", 3),  # earlier, though later in the table
         ("B", "2026-05-01", "showcase_effect", 1),
         ("B", "2026-04-01", "reference_capacity", 5),
     ],
@@ -81,7 +81,7 @@ def test_latest_assessments_on_or_before_d(kpis):
     assert kpis.loc["A", "ecosystem_influence"] == 3.0
     assert kpis.loc["A", "risk_level"] == 3.0  # (2 + 4) / 2; the 08-01 score is ignored
     assert kpis.loc["A", "max_risk"] == 4.0
-    assert kpis.loc["B", "strategic_fit"] == 5.0  # same-day tie: later row
+    assert kpis.loc["B", "strategic_fit"] == 5.0  # the latest date wins, not the last row
     assert kpis.loc["B", "ecosystem_influence"] == 3.0  # (1 + 5) / 2
     assert math.isnan(kpis.loc["B", "risk_level"])
     assert math.isnan(kpis.loc["B", "max_risk"])

@@ -32,7 +32,7 @@ from acctkit.data.references import (
     unreliable,
 )
 from acctkit.data.schema import REQUIRED_TABLES, SCHEMA
-from acctkit.data.validate import parse_table
+from acctkit.data.validate import header_notes, parse_table
 from acctkit.errors import DataValidationError, Problem
 
 
@@ -168,6 +168,7 @@ def _read_source(
             reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({exc})"
             problems.append(Problem(name, reason, file=file.name))
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
+    notes += [note for raw in raws.values() for note in header_notes(raw)]
     return raws, problems, notes
 
 

@@ -78,8 +78,9 @@ def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """Map each table name to its file in ``folder`` (``accounts.csv``, ``contacts.parquet``...)."""
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in SUFFIXES and path.stem in TABLE_NAMES:
-            found.setdefault(path.stem, []).append(path)
+        table = path.stem.strip().lower()  # Accounts.csv is the accounts table too
+        if path.is_file() and path.suffix.lower() in SUFFIXES and table in TABLE_NAMES:
+            found.setdefault(table, []).append(path)
     problems = [
         Problem(
             name, f"several files for this table ({', '.join(p.name for p in paths)}); keep one"
@@ -108,9 +109,11 @@ def read_workbook(path: Path) -> dict[str, RawTable]:
     """Read every sheet of an Excel workbook named after a table."""
     sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=None, engine="openpyxl")
     return {
-        name.strip(): _sheet_table(name.strip(), grid, f"{path.name}, sheet '{name}'")
+        name.strip().lower(): _sheet_table(
+            name.strip().lower(), grid, f"{path.name}, sheet '{name}'"
+        )
         for name, grid in sheets.items()
-        if name.strip() in TABLE_NAMES
+        if name.strip().lower() in TABLE_NAMES
     }
 
 
@@ -153,15 +156,18 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
     if not text.strip():
         raise ValueError("is empty (no header row)")
     separator = _detect_separator(text)
-    grid = pd.read_csv(
-        io.StringIO(text),
-        sep=separator,
-        dtype=str,
-        header=None,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-    )
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        raise ValueError(_parser_message(str(exc), separator)) from None
     # The header is set by hand so that duplicated names stay visible to validation
     # (pandas would rename the second 'x' to 'x.1').
     blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
@@ -239,6 +245,21 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def _parser_message(message: str, separator: str) -> str:
+    """pandas' tokenizer message, said in the file's terms."""
+    import re
+
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if not found:
+        return f"cannot be read as CSV ({message.strip()})"
+    expected, line, saw = found.groups()
+    shown = {"\t": "tab", ",": "','", ";": "';'"}.get(separator, repr(separator))
+    return (
+        f"row {line} has {saw} cells but the header has {expected} (separator {shown}); "
+        "a value containing the separator must be quoted"
+    )
 
 
 def _detect_separator(text: str) -> str:

@@ -61,6 +61,30 @@ def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame
     return _fill_defaults(out, schema), found.problems
 
 
+def header_notes(raw: RawTable) -> list[Problem]:
+    """Notes for headers that look like an optional column of the schema but are not
+    spelled as it (``Industry`` for ``industry``): they are kept as extra columns, and the
+    user should know the column was not read. (A required column gets an error instead.)"""
+    schema = SCHEMA[raw.name]
+    headers = [str(c).strip() for c in raw.frame.columns]
+    notes = []
+    for header in headers:
+        key = header.lower().replace(" ", "_").replace("-", "_")
+        if header in schema.names or key not in schema.names or key in headers:
+            continue
+        if schema.column(key).required:
+            continue
+        notes.append(
+            Problem(
+                raw.name,
+                f"column '{header}' is kept as an extra column, not read as '{key}' "
+                f"(column names are exact: rename it to '{key}', or use a mapping)",
+                file=raw.label,
+            )
+        )
+    return notes
+
+
 def _fill_defaults(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     if schema.name == "actions":
         default = pd.Series(np.where(frame["done_on"].notna(), "done", "planned"), frame.index)
@@ -271,6 +295,18 @@ def _check_unique(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -
 
 
 def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:
+    if schema.name == "assessments":
+        keys = ["account_id", "criterion", "assessed_on"]
+        same_day = frame.duplicated(keys, keep=False) & frame[keys].notna().all(axis=1)
+        scores = frame[same_day].groupby(keys, dropna=True, observed=True)["score"]
+        conflicting = scores.transform("nunique").reindex(frame.index, fill_value=0) > 1
+        if conflicting.any():
+            found.add(
+                "two different scores for the same account, criterion and day: "
+                "which one counts is ambiguous",
+                "score",
+                conflicting,
+            )
     if schema.name == "opportunities":
         won_without_amount = (frame["stage"] == "closed_won") & frame["amount"].isna()
         if won_without_amount.any():
