@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or EXIT_OK)
     except AcctkitError as exc:
+        for note in getattr(exc, "notes", ()):
+            print(f"note: {note}", file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
@@ -165,7 +167,8 @@ def _print_summary(portfolio) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     portfolio = _load(args)
-    print(f"{args.data}: valid portfolio of {len(portfolio.accounts)} accounts")
+    n = len(portfolio.accounts)
+    print(f"{args.data}: valid portfolio of {n} account{'s' if n != 1 else ''}")
     _print_summary(portfolio)
     return EXIT_OK
 

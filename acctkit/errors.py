@@ -105,6 +105,7 @@ class DataValidationError(AcctkitError):
     def __init__(self, problems: list[Problem], source: str | None = None):
         self.problems = list(problems)
         self.source = source
+        self.notes: tuple[Problem, ...] = ()  # what the load noticed before it failed
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} found in {source or 'the portfolio'}:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))

@@ -332,3 +332,23 @@ def test_a_header_in_another_case_is_kept_as_extra_and_said(tmp_path):
         "accounts.csv: column 'Industry' is kept as an extra column, not read as 'industry' "
         "(column names are exact: rename it to 'industry', or use a mapping)"
     ]
+
+
+def test_a_damaged_parquet_file_is_named_not_dumped(tiny_folder):
+    (tiny_folder / "tickets.csv").unlink()
+    (tiny_folder / "tickets.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(tiny_folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "tickets.parquet: is not a readable Parquet file (damaged or not Parquet)"
+    ]
+
+
+def test_notes_survive_a_failed_load(tmp_path):
+    from acctkit.data import load_with_notes
+
+    tables = dict(TINY, tickets=TINY["tickets"].replace("T1,007", "T1,008"))
+    folder = write_tables(tmp_path / "latin", tables, encoding="cp1252")
+    with pytest.raises(DataValidationError) as caught:
+        load_with_notes(folder)
+    assert any("read as cp1252" in str(note) for note in caught.value.notes)

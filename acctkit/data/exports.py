@@ -20,7 +20,15 @@ import pandas as pd
 from acctkit.data import parse
 from acctkit.data.mapping import WORKBOOK_SUFFIXES, Condition, Mapping, Source, TableMapping
 from acctkit.data.portfolio import TABLE_NAMES
-from acctkit.data.readers import RawTable, encoding_notes, read_file, read_sheet, sheet_names
+from acctkit.data.readers import (
+    RawTable,
+    UnreadableFile,
+    encoding_notes,
+    read_failure,
+    read_file,
+    read_sheet,
+    sheet_names,
+)
 from acctkit.data.schema import SCHEMA, Column
 from acctkit.errors import ConfigError, Problem
 
@@ -46,8 +54,8 @@ def read_mapped_tables(
         shown = table.file or source.name
         try:
             export = _read_export(name, path, table, mapping, cache)
-        except ValueError as exc:
-            problems.append(Problem(name, str(exc), file=shown))
+        except Exception as exc:  # a user's file can fail in many ways: say which, go on
+            problems.append(Problem(name, read_failure(exc), file=shown))
             continue
         if uses[path, table.sheet] > 1:  # one file feeds several tables: say which
             export = replace(export, label=f"{export.label} (as {name})")
@@ -102,11 +110,11 @@ def _read_export(
     key = (path, table.sheet, encoding)
     if key not in cache:
         if not path.is_file():
-            raise ValueError(f"file not found in the export folder{_file_hint(path)}")
+            raise UnreadableFile(f"file not found in the export folder{_file_hint(path)}")
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             sheets = sheet_names(path)
             if table.sheet is not None and table.sheet not in sheets:
-                raise ValueError(
+                raise UnreadableFile(
                     f"sheet '{table.sheet}' not found{parse.did_you_mean(table.sheet, sheets)}; "
                     f"its sheets: {', '.join(sheets)}"
                 )

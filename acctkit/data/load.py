@@ -21,6 +21,7 @@ from acctkit.data.readers import (
     RawTable,
     encoding_notes,
     find_table_files,
+    read_failure,
     read_file,
     read_workbook,
 )
@@ -116,9 +117,13 @@ def load_with_notes(
         order = "dmy" if dayfirst else "iso"
     else:
         order = (checked.date_order if checked else None) or "iso"
-    portfolio, skipped = _assemble(
-        raws, problems, source=str(path), date_order=order, drop_orphans=drop_orphans
-    )
+    try:
+        portfolio, skipped = _assemble(
+            raws, problems, source=str(path), date_order=order, drop_orphans=drop_orphans
+        )
+    except DataValidationError as exc:
+        exc.notes = tuple(notes)  # an encoding guess helps most when the load fails
+        raise
     return LoadResult(portfolio, tuple(notes + skipped))
 
 
@@ -165,8 +170,7 @@ def _read_source(
         try:
             raws[name] = read_file(name, file)
         except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
-            reason = str(exc) if isinstance(exc, ValueError) else f"cannot be read ({exc})"
-            problems.append(Problem(name, reason, file=file.name))
+            problems.append(Problem(name, read_failure(exc), file=file.name))
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
     notes += [note for raw in raws.values() for note in header_notes(raw)]
     return raws, problems, notes

@@ -22,7 +22,29 @@ import pandas as pd
 from acctkit.data.portfolio import TABLE_NAMES
 from acctkit.errors import Problem
 
-SUFFIXES = (".csv", ".parquet", ".xlsx")
+SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xlsm", ".xls")
+
+
+class UnreadableFile(ValueError):
+    """A file acctkit cannot read, with the reason in the user's terms."""
+
+
+def read_failure(exc: Exception) -> str:
+    """Why a file could not be read: our own reason, or the library's first line."""
+    if isinstance(exc, UnreadableFile):
+        return str(exc)
+    first = (str(exc).strip().splitlines() or [""])[0]
+    if "magic bytes" in first or "Parquet" in first:
+        return "is not a readable Parquet file (damaged or not Parquet)"
+    if isinstance(exc, UnicodeError):
+        return f"cannot be decoded ({first})"
+    return (
+        f"cannot be read ({type(exc).__name__}: {first})"
+        if first
+        else (f"cannot be read ({type(exc).__name__})")
+    )
+
+
 FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
 FALLBACK_ENCODING = "cp1252"  # what Excel on Windows writes for "CSV" in Western locales
 ENCODING_NAMES = {"cp1252": "Windows Western European", "latin-1": "ISO Western European"}
@@ -101,8 +123,10 @@ def read_file(name: str, path: Path, *, encoding: str | None = None) -> RawTable
     if suffix in (".xlsx", ".xlsm"):
         return read_sheet(name, path, None)
     if suffix == ".xls":
-        raise ValueError("is an old-style .xls workbook; save it as .xlsx (or CSV) and try again")
-    raise ValueError("is not a CSV, Parquet or .xlsx file")
+        raise UnreadableFile(
+            "is an old-style .xls workbook; save it as .xlsx (or CSV) and try again"
+        )
+    raise UnreadableFile("is not a CSV, Parquet or .xlsx file")
 
 
 def read_workbook(path: Path) -> dict[str, RawTable]:
@@ -138,7 +162,7 @@ def read_sheet(name: str, path: Path, sheet: str | None) -> RawTable:
 
 def _sheet_table(name: str, grid: pd.DataFrame, label: str) -> RawTable:
     if grid.empty:
-        raise ValueError("is empty (no header row)")
+        raise UnreadableFile("is empty (no header row)")
     frame, rows = _with_header(grid, is_blank=grid.isna())
     return RawTable(name, frame, label, rows=rows, serial_dates=True)
 
@@ -154,7 +178,7 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
     """
     text, detected = decode(path.read_bytes(), encoding)
     if not text.strip():
-        raise ValueError("is empty (no header row)")
+        raise UnreadableFile("is empty (no header row)")
     separator = _detect_separator(text)
     try:
         grid = pd.read_csv(
@@ -167,7 +191,7 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
             skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
-        raise ValueError(_parser_message(str(exc), separator)) from None
+        raise UnreadableFile(_parser_message(str(exc), separator)) from None
     # The header is set by hand so that duplicated names stay visible to validation
     # (pandas would rename the second 'x' to 'x.1').
     blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
@@ -192,7 +216,7 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str | None]:
         try:
             return raw.decode(encoding), None
         except UnicodeDecodeError as exc:
-            raise ValueError(f"is not {encoding} text (byte {exc.start})") from None
+            raise UnreadableFile(f"is not {encoding} text (byte {exc.start})") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16"), None
     try:
