@@ -303,6 +303,10 @@ REPORT = {
         "score de potentiel, et le risque d'alerte précoce.",
     ),
     "heading.scores": ("How each score is built", "Comment chaque score est construit"),
+    "scores.too_little": (
+        "Too little data: the components with data carry less than half of the weight.",
+        "Données insuffisantes : les composantes renseignées pèsent moins de la moitié du poids.",
+    ),
     "intro.scores": (
         "Each family score is a weighted mean of five components, each measured from 0 to "
         "100 %. A component's points are its weight times its value; when a component has no "

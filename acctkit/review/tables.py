@@ -1,0 +1,393 @@
+"""The numbers the review sections show, as DataFrames: KPI changes since the previous
+review, score components, the portfolio ranking, top risks and segments.
+
+Everything here is computed from the bundle's tables (see :mod:`acctkit.review.bundle`);
+:mod:`acctkit.review.sections` turns the frames into HTML. Keeping the two apart lets the
+tests check the numbers without parsing HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from acctkit.errors import ReportError
+from acctkit.kpis.columns import EXTRA_COLUMNS, FAMILIES
+from acctkit.kpis.scores import SEGMENTS
+
+SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
+FAMILY_SCORES = {
+    "potential": "potential_score",
+    "relationship": "relationship_score",
+    "execution": "execution_score",
+}
+FAMILY_KPIS = {
+    family: tuple(
+        c
+        for c in FAMILIES[family]
+        if c not in EXTRA_COLUMNS and c != "segment" and "_band" not in c
+    )
+    for family in FAMILY_SCORES
+}
+"""The KPIs of each family's table, in catalogue order, the family score last."""
+
+MONEY = frozenset(
+    {
+        "annual_revenue",
+        "estimated_budget",
+        "tam",
+        "whitespace",
+        "expansion_pipeline",
+        "net_contribution",
+        "open_pipeline",
+        "weighted_pipeline",
+        "won_revenue",
+        "won_renewal",
+        "won_upsell",
+        "won_cross_sell",
+        "won_new",
+    }
+)
+SCALES = frozenset(
+    {"strategic_fit", "ecosystem_influence", "risk_level", "max_risk", "sponsor_influence"}
+)
+"""KPIs on the assessments' 1-5 scale."""
+
+LOWER_IS_BETTER = frozenset(
+    {
+        "cost_to_serve_pct",
+        "risk_level",
+        "max_risk",
+        "median_response_hours",
+        "days_since_sponsor_contact",
+        "overdue_actions",
+        "slipped_opportunities",
+        "irritants",
+        "tickets_opened",
+        "open_critical_tickets",
+    }
+)
+NEUTRAL = frozenset(
+    {"tam", "whitespace", "interactions_prev", "actions_due", "nps_prev", "irritants_prev"}
+)
+"""KPIs whose rise is neither good nor bad news by itself (context, or the period before)."""
+
+
+def kpi_format(column: str) -> tuple[str, int]:
+    """How a KPI is shown: its kind (``money``, ``pct``, ``score``, ``scale``, ``hours``,
+    ``days``, ``flag``, ``depth``, ``count``) and its number of decimals."""
+    if column in MONEY:
+        return "money", 0
+    if column.endswith("_pct"):
+        return "pct", 1
+    if column.endswith("_score"):
+        return "score", 1
+    if column in SCALES:
+        return "scale", 1
+    if column == "median_response_hours":
+        return "hours", 1
+    if column == "days_since_sponsor_contact":
+        return "days", 0
+    if column == "has_sponsor":
+        return "flag", 0
+    if column == "depth_level":
+        return "depth", 0
+    return "count", 0
+
+
+def polarity(column: str) -> int:
+    """+1 when a rise is good news, -1 when it is bad news, 0 when it is neither."""
+    if column in NEUTRAL:
+        return 0
+    return -1 if column in LOWER_IS_BETTER else 1
+
+
+def kpi_changes(account, family: str) -> pd.DataFrame:
+    """A family's KPIs at this review and at the previous one, with the change.
+
+    Parameters
+    ----------
+    account : AccountBundle
+        From :func:`acctkit.review.load_account`.
+    family : str
+        ``potential``, ``relationship`` or ``execution``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by KPI column (the family's order): ``value``, ``previous`` (NaN when the
+        account has no value at the previous review), ``change``, ``direction`` (``up``,
+        ``down``, ``same``, or ``na`` when either value is missing; a change that rounds to
+        zero at the KPI's displayed precision is ``same``) and ``assessment`` (``better``,
+        ``worse`` or ``neutral``).
+    """
+    columns = list(FAMILY_KPIS[family])
+    previous = account.history[account.history["as_of"] == account.previous_review]
+    frame = pd.DataFrame(
+        {
+            "value": _numbers(account.kpis, columns),
+            "previous": _numbers(previous, columns),
+        },
+        index=pd.Index(columns, name="kpi"),
+    )
+    return frame.assign(**_change_columns(frame["value"], frame["previous"], columns))
+
+
+def score_changes(account) -> pd.DataFrame:
+    """The four scores, their bands and their change since the previous review (as
+    :func:`kpi_changes`, plus ``band`` and ``previous_band``)."""
+    previous = account.history[account.history["as_of"] == account.previous_review]
+    columns = list(SCORES)
+    frame = pd.DataFrame(
+        {
+            "value": _numbers(account.kpis, columns),
+            "previous": _numbers(previous, columns),
+            "band": _texts(account.kpis, [c.replace("_score", "_band") for c in columns]),
+            "previous_band": _texts(previous, [c.replace("_score", "_band") for c in columns]),
+        },
+        index=pd.Index(columns, name="score"),
+    )
+    return frame.assign(**_change_columns(frame["value"], frame["previous"], columns))
+
+
+def score_components(account) -> pd.DataFrame:
+    """What each component contributes to the account's three family scores.
+
+    Returns
+    -------
+    DataFrame
+        The bundle's ``breakdown`` rows of the account: ``score``, ``component``, ``value``
+        (0..1), ``weight`` (configured), ``share`` (the weight's share among the components
+        that have data: the weight actually applied) and ``points`` (which add up to the
+        score).
+    """
+    frame = account.breakdown[["score", "component", "value", "weight", "points"]].copy()
+    present = frame["weight"].where(frame["value"].notna())
+    total = present.groupby(frame["score"]).transform("sum")
+    return frame.assign(share=present / total.where(total > 0)).reset_index(drop=True)
+
+
+def band_of(score: float, bands: Mapping[str, float]) -> str | None:
+    """``green`` / ``amber`` / ``red`` for a score, from the configured lower limits of
+    green and amber (``config["bands"]``); None for a missing score."""
+    if pd.isna(score):
+        return None
+    return "green" if score >= bands["green"] else "amber" if score >= bands["amber"] else "red"
+
+
+def risk_summary(account) -> dict:
+    """The account's early-warning probability, band, drivers and change since the previous
+    review (``change_points``: percentage points, with ``direction`` and ``assessment`` as
+    in :func:`kpi_changes`); ``{"available": False}`` when the bundle has no model,
+    ``{"available": True, "scored": False}`` when the account has no score."""
+    if account.meta.get("model") is None:
+        return {"available": False}
+    if account.risk.empty or pd.isna(account.risk["risk_probability"].iloc[0]):
+        return {"available": True, "scored": False}
+    row = account.risk.iloc[0]
+    history = account.risk_history
+    before = history.loc[history["as_of"] == account.previous_review, "risk_probability"]
+    previous = float(before.iloc[0]) if len(before) else np.nan
+    probability = float(row["risk_probability"])
+    points = 100 * (probability - previous)
+    direction = direction_of(points, 0)
+    return {
+        "available": True,
+        "scored": True,
+        "probability": probability,
+        "band": str(row["risk_band"]),
+        "previous": previous,
+        "change_points": points,
+        "direction": direction,
+        "assessment": {"up": "worse", "down": "better"}.get(direction, "neutral"),
+        "drivers_en": row["drivers_en"],
+        "drivers_fr": row["drivers_fr"],
+    }
+
+
+def ranking(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every account with its scores, recommendation, risk and alert counts, ranked from the
+    highest potential score to the lowest (accounts without one last).
+
+    Parameters
+    ----------
+    tables : mapping
+        From :func:`acctkit.review.load_tables`: ``accounts``, ``kpis``, ``alerts``, ``risk``.
+    """
+    kpis = tables["kpis"][
+        ["account_id", *SCORES, "health_band", "segment", "annual_revenue"]
+    ].astype({"segment": "object", "health_band": "object"})
+    alerts = tables["alerts"].assign(high=tables["alerts"]["severity"].astype("object") == "high")
+    counts = alerts.groupby("account_id", observed=True).agg(
+        alerts=("code", "size"), high_alerts=("high", "sum")
+    )
+    risk = _risk(tables)[["account_id", "risk_probability", "risk_band"]]
+    frame = (
+        tables["accounts"][["account_id", "name", "owner", "tier"]]
+        .merge(kpis, on="account_id", how="left")
+        .merge(risk, on="account_id", how="left")
+        .join(counts, on="account_id")
+    )
+    frame[["alerts", "high_alerts"]] = frame[["alerts", "high_alerts"]].fillna(0).astype("int64")
+    frame = frame.sort_values(
+        ["potential_score", "annual_revenue", "account_id"],
+        ascending=[False, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return frame.assign(rank=np.arange(1, len(frame) + 1)).reset_index(drop=True)
+
+
+def top_risks(tables: Mapping[str, pd.DataFrame], count: int = 10) -> pd.DataFrame:
+    """The ``count`` accounts with the highest early-warning probability, with their
+    drivers (``drivers_en``, ``drivers_fr``), owner, revenue and health score."""
+    frame = (
+        _risk(tables)
+        .dropna(subset=["risk_probability"])
+        .merge(tables["accounts"][["account_id", "name", "owner"]], on="account_id", how="left")
+        .merge(
+            tables["kpis"][["account_id", "annual_revenue", "health_score"]],
+            on="account_id",
+            how="left",
+        )
+    )
+    frame = frame.sort_values(["risk_probability", "account_id"], ascending=[False, True])
+    return frame.head(count).astype({"risk_band": "object"}).reset_index(drop=True)
+
+
+def segment_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per recommendation segment (catalogue order; ``unrated`` only when some account is):
+    ``accounts``, ``revenue``, ``revenue_share_pct``, ``mean_health`` and
+    ``high_risk_accounts``."""
+    kpis = tables["kpis"].astype({"segment": "object"})
+    frame = kpis.merge(_risk(tables)[["account_id", "risk_band"]], on="account_id", how="left")
+    frame = frame.assign(high_risk=frame["risk_band"] == "high")
+    summary = frame.groupby("segment").agg(
+        accounts=("account_id", "size"),
+        revenue=("annual_revenue", "sum"),
+        mean_health=("health_score", "mean"),
+        high_risk_accounts=("high_risk", "sum"),
+    )
+    order = [s for s in SEGMENTS if s != "unrated" or s in summary.index]
+    summary = summary.reindex(order)
+    summary[["accounts", "high_risk_accounts"]] = (
+        summary[["accounts", "high_risk_accounts"]].fillna(0).astype("int64")
+    )
+    summary["revenue"] = summary["revenue"].fillna(0.0)
+    total = summary["revenue"].sum()
+    summary["revenue_share_pct"] = 100 * summary["revenue"] / total if total > 0 else np.nan
+    return summary.rename_axis("segment")
+
+
+def portfolio_totals(tables: Mapping[str, pd.DataFrame]) -> dict:
+    """Headline numbers of the portfolio: accounts, revenue, mean health score, accounts at
+    high early-warning risk (None without a model) and accounts with a high alert."""
+    kpis, risk, alerts = tables["kpis"], _risk(tables), tables["alerts"]
+    high_alert = alerts.loc[alerts["severity"].astype("object") == "high", "account_id"]
+    return {
+        "accounts": int(len(tables["accounts"])),
+        "revenue": float(kpis["annual_revenue"].sum()),
+        "mean_health": float(kpis["health_score"].mean()),
+        "high_risk_accounts": int((risk["risk_band"] == "high").sum()) if len(risk) else None,
+        "high_alert_accounts": int(high_alert.nunique()),
+    }
+
+
+def parse_links(account_links: str | Mapping[str, str] | None) -> dict[str, str]:
+    """The batch's ``account_links`` parameter: a JSON object ``{account_id: relative URL}``.
+
+    Raises
+    ------
+    ReportError
+        When it is not a JSON object of strings, or a URL is not relative (it has a scheme
+        such as ``https:`` or ``javascript:``, a host, or starts with ``/``).
+    """
+    links = _json(account_links, dict, "account_links", "an object {account_id: URL}")
+    bad = [
+        f"{key!r}: {url!r}"
+        for key, url in links.items()
+        if not isinstance(url, str) or not _is_relative(url)
+    ]
+    if bad:
+        raise ReportError(f"account_links must map to relative URLs; not: {', '.join(bad)}")
+    return {str(key): url for key, url in links.items()}
+
+
+def parse_failures(failed_accounts: str | list | None) -> pd.DataFrame:
+    """The batch's ``failed_accounts`` parameter: a JSON list of ``{account_id, error}``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``account_id`` and ``error`` (strings), one row per failed report.
+    """
+    items = _json(failed_accounts, list, "failed_accounts", "a list of {account_id, error}")
+    if not all(isinstance(item, dict) and "account_id" in item for item in items):
+        raise ReportError("failed_accounts must be a JSON list of {account_id, error} objects")
+    return pd.DataFrame(
+        {
+            "account_id": [str(item["account_id"]) for item in items],
+            "error": [str(item.get("error", "")) for item in items],
+        }
+    )
+
+
+def _risk(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The ``risk`` table with its columns even when the bundle has no model (no rows)."""
+    columns = ["account_id", "risk_probability", "risk_band", "drivers_en", "drivers_fr"]
+    return tables["risk"].reindex(columns=columns).astype({"risk_band": "object"})
+
+
+def _numbers(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    if frame.empty:
+        return np.full(len(columns), np.nan)
+    row = frame.iloc[0][columns]
+    return pd.to_numeric(row.astype("object"), errors="coerce").to_numpy(dtype="float64")
+
+
+def _texts(frame: pd.DataFrame, columns: list[str]) -> list:
+    if frame.empty:
+        return [None] * len(columns)
+    return [None if pd.isna(v) else str(v) for v in frame.iloc[0][columns].astype("object")]
+
+
+def direction_of(change: float, decimals: int) -> str:
+    """``up``, ``down`` or ``same`` as the change reads once rounded to ``decimals`` (a
+    change shown as ``0.0`` is ``same``); ``na`` when it is missing."""
+    if pd.isna(change):
+        return "na"
+    rounded = round(float(change), decimals)
+    return "up" if rounded > 0 else "down" if rounded < 0 else "same"
+
+
+def _change_columns(value: pd.Series, previous: pd.Series, columns: list[str]) -> dict:
+    change = value - previous
+    direction = [
+        direction_of(c, kpi_format(column)[1]) for c, column in zip(change, columns, strict=True)
+    ]
+    sign = {"up": 1, "down": -1, "same": 0, "na": 0}
+    moved = [sign[d] * polarity(column) for d, column in zip(direction, columns, strict=True)]
+    assessment = ["better" if m > 0 else "worse" if m < 0 else "neutral" for m in moved]
+    return {"change": change, "direction": direction, "assessment": assessment}
+
+
+def _json(value, kind: type, name: str, expected: str):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return kind()
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ReportError(f"{name} is not valid JSON ({error}); expected {expected}") from None
+    if not isinstance(value, kind):
+        raise ReportError(f"{name} must be {expected}, not {type(value).__name__}")
+    return value
+
+
+def _is_relative(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))

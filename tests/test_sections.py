@@ -1,0 +1,416 @@
+"""Review sections: the numbers they show (by hand), their words in both languages, and
+the escaping of every value that comes from the data."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acctkit.data import load_portfolio
+from acctkit.display import NBSP, Html, compact, date, number, percent, signed
+from acctkit.errors import ReportError
+from acctkit.i18n import (
+    ACTION_STATES,
+    COMPONENTS,
+    KINDS,
+    LEVELS,
+    MONTHS,
+    REPORT,
+    ROLES,
+    STAGES,
+    TIERS,
+    labels,
+)
+from acctkit.kpis.scores import SEGMENTS
+from acctkit.review import sections, tables
+from acctkit.review.bundle import AccountBundle, build_bundle, load_account, load_tables
+from acctkit.review.cells import kpi_value
+
+WORKED = Path(__file__).parent / "fixtures" / "worked-example"
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED = html.escape(HOSTILE)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    portfolio = load_portfolio(WORKED)
+    return build_bundle(portfolio, "2026-06-30", tmp_path_factory.mktemp("bundle"))
+
+
+@pytest.fixture(scope="module")
+def w1(bundle):
+    return load_account(bundle, "W1")
+
+
+def replaced(account: AccountBundle, **frames) -> AccountBundle:
+    """The account with some tables replaced (the bundle's files are left alone)."""
+    return AccountBundle(account.account_id, account.meta, {**account.tables, **frames})
+
+
+def with_values(account, now: dict, before: dict) -> AccountBundle:
+    """The account with KPI values set at this review and at the previous one."""
+    kpis = account.kpis.assign(**now)
+    history = account.history.copy()
+    previous = history["as_of"] == account.previous_review
+    for column, value in before.items():
+        history.loc[previous, column] = value
+    return replaced(account, kpis=kpis, history=history)
+
+
+def hostile(account) -> AccountBundle:
+    """The account with an attacker's text in every free-text field the sections show."""
+    return replaced(
+        account,
+        accounts=account.accounts.assign(name=HOSTILE, owner=HOSTILE, industry=HOSTILE),
+        actions=account.actions.assign(title=HOSTILE, owner=HOSTILE),
+        alerts=account.alerts.assign(message_en=HOSTILE, message_fr=HOSTILE),
+    )
+
+
+# -- formatting -------------------------------------------------------------------------
+
+
+def test_numbers_dates_and_percentages_in_both_languages():
+    assert number(1234567.891, "en", 1) == "1,234,567.9"
+    assert number(1234567.891, "fr", 1) == f"1{NBSP}234{NBSP}567,9"
+    assert number(-0.04, "en", 1) == "0.0"  # never "-0.0"
+    assert percent(47.674, "fr", 1) == f"47,7{NBSP}%"
+    assert signed(2.5, "en", 1) == "+2.5" and signed(-3, "fr") == "-3" and signed(0.04) == "0"
+    assert compact(1_250_000) == "1.2M" and compact(85_000, "fr") == f"85{NBSP}k"
+    assert date("2026-06-30", "en") == "30 Jun 2026"
+    assert date("2026-02-01", "fr") == "1 févr. 2026"
+    assert number(np.nan, "fr") == "n.d." and percent(None, "en") == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "lang", "expected"),
+    [
+        ("annual_revenue", 1234567.0, "fr", f"1{NBSP}234{NBSP}567"),
+        ("coverage_pct", 66.6667, "en", f"66.7{NBSP}%"),
+        ("strategic_fit", 3.25, "fr", "3,2 / 5"),
+        ("median_response_hours", 12.0, "en", "12.0 h"),
+        ("days_since_sponsor_contact", 45, "fr", "45 j"),
+        ("has_sponsor", True, "fr", "Oui"),
+        ("depth_level", 3, "en", "Director (3)"),
+        ("depth_level", 0, "fr", "Aucun (0)"),
+        ("potential_score", 40.76, "en", "40.8"),
+        ("nps", -50.0, "en", "-50"),
+        ("irritants", pd.NA, "en", "n/a"),
+    ],
+)
+def test_kpi_values_are_shown_in_their_unit(column, value, lang, expected):
+    assert kpi_value(column, value, lang) == expected
+
+
+# -- labels -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_report_word_has_a_label(lang, w1):
+    words = labels(lang)
+    config = w1.meta["config"]
+    components = {c for family in config["weights"].values() for c in family}
+    assert set(words.components) == components
+    assert set(words.stages) >= set(config["stages"]["order"])
+    assert set(words.levels) == {"none", "user", "manager", "director", "c_level"}
+    assert set(words.roles) == {"sponsor", "decision_maker", "influencer", "user", "other"}
+    assert set(words.kinds) == {"new", "renewal", "upsell", "cross_sell"}
+    assert set(words.months) == {str(m) for m in range(1, 13)}
+    assert all(words.report[f"heading.{s}"] for s in ("summary", "scores", "early_warning"))
+    for group in (COMPONENTS, LEVELS, ROLES, STAGES, KINDS, TIERS, ACTION_STATES, MONTHS, REPORT):
+        assert all(en.strip() and fr.strip() for en, fr in group.values())
+
+
+def test_report_templates_have_the_same_placeholders_in_both_languages():
+    for key, (en, fr) in REPORT.items():
+        assert set(re.findall(r"\{(\w+)\}", en)) == set(re.findall(r"\{(\w+)\}", fr)), key
+
+
+def test_french_report_words_are_french():
+    different = [key for key, (en, fr) in REPORT.items() if en != fr]
+    assert len(different) > 0.9 * len(REPORT)
+    assert labels("fr").report["heading.early_warning"] == "Alerte précoce"
+    assert labels("fr").stages["negotiation"] == "Négociation"
+
+
+# -- account numbers ----------------------------------------------------------------------
+
+
+def test_kpi_changes_direction_and_assessment_by_hand(w1):
+    account = with_values(
+        w1,
+        now={
+            "coverage_pct": 100.0,
+            "irritants": 1,
+            "tam": 2_000_000.0,
+            "median_response_hours": 8.0,
+        },
+        before={
+            "coverage_pct": 50.0,
+            "irritants": 3,
+            "tam": 1_500_000.0,
+            "median_response_hours": 8.04,
+        },
+    )
+    relationship = tables.kpi_changes(account, "relationship")
+    assert relationship.loc["coverage_pct", "change"] == pytest.approx(50.0)  # 100 - 50
+    assert relationship.loc["coverage_pct", "direction"] == "up"
+    assert relationship.loc["coverage_pct", "assessment"] == "better"
+    # 8.0 - 8.04 = -0.04 rounds to 0.0 at one decimal: unchanged as shown
+    assert relationship.loc["median_response_hours", "direction"] == "same"
+    execution = tables.kpi_changes(account, "execution")
+    assert execution.loc["irritants", "change"] == -2  # 1 - 3
+    assert execution.loc["irritants", "direction"] == "down"
+    assert execution.loc["irritants", "assessment"] == "better"  # fewer irritants: good news
+    potential = tables.kpi_changes(account, "potential")
+    assert potential.loc["tam", "direction"] == "up"
+    assert potential.loc["tam", "assessment"] == "neutral"  # context, neither good nor bad
+    assert list(potential.index)[-1] == "potential_score"
+
+
+def test_a_kpi_without_a_previous_value_has_no_direction(w1):
+    account = with_values(w1, now={"nps": 20.0}, before={"nps": np.nan})
+    changes = tables.kpi_changes(account, "execution")
+    assert changes.loc["nps", "direction"] == "na"
+    table = sections.kpi_table(account, "execution", "en")
+    assert "no comparison" in table
+
+
+def test_kpi_table_shows_both_values_and_the_change(w1):
+    account = with_values(w1, now={"coverage_pct": 100.0}, before={"coverage_pct": 50.0})
+    table = sections.kpi_table(account, "relationship", "fr")
+    row = re.search(r"<tr><td class=\"text\">Couverture de compte</td>(.*?)</tr>", table).group(1)
+    assert f"100,0{NBSP}%" in row and f"50,0{NBSP}%" in row
+    assert "▲ +50,0 pts" in row and "ak-better" in row and 'title="en hausse"' in row
+    assert "Cette revue (30 juin 2026)" in table and "Revue précédente (31 mai 2026)" in table
+
+
+def test_score_changes_and_header_bands_in_colour_and_text(w1):
+    account = with_values(
+        w1,
+        now={"health_score": 71.375, "health_band": "green"},
+        before={"health_score": 63.5, "health_band": "amber"},
+    )
+    scores = tables.score_changes(account)
+    assert scores.loc["health_score", "change"] == pytest.approx(7.875)
+    assert scores.loc["health_score", "band"] == "green"
+    assert scores.loc["health_score", "previous_band"] == "amber"
+    header = sections.header(account, "en")
+    tile = re.search(
+        r'<div class="ak-tile ak-green"><div class="ak-tile-name">Health score(.*?)</div></div>',
+        header,
+    )
+    assert tile, header
+    assert '<span class="ak-badge ak-green">Green</span>' in tile.group(1)  # colour + word
+    assert "▲ +7.9" in tile.group(1) and "since 31 May 2026" in tile.group(1)
+
+
+def test_header_names_the_account_recommendation_and_risk(w1):
+    header = sections.header(w1, "fr")
+    assert "Northwind Logistics" in header and "Stratégique" in header  # tier label
+    assert "Recommandation" in header and "score de potentiel" in header
+    assert "Risque (alerte précoce)" in header and "n.d." in header  # no model
+    assert header.startswith("<style>")
+
+
+def test_score_breakdown_points_add_up_to_the_score(w1):
+    components = tables.score_components(w1)
+    potential = components[components["score"] == "potential_score"]
+    assert potential["points"].sum() == pytest.approx(w1.kpis["potential_score"].iloc[0])
+    assert potential["share"].sum() == pytest.approx(1.0)
+    block = sections.score_breakdown(w1, "en")
+    assert block.count("<table") == 3
+    assert (
+        "Budget (rank in the portfolio)" in block and "Few irritants and critical tickets" in block
+    )
+
+
+def test_score_breakdown_shares_the_weight_of_a_missing_component(bundle):
+    w2 = load_account(bundle, "W2")
+    execution = (
+        tables.score_components(w2).query("score == 'execution_score'").set_index("component")
+    )
+    # W2: actions and wins have no data; pipeline 0.15, satisfaction 0.25, calm 0.15 remain
+    assert np.isnan(execution.loc["actions", "share"])
+    assert execution.loc["satisfaction", "share"] == pytest.approx(0.25 / 0.55)
+    assert execution["points"].sum() == pytest.approx(w2.kpis["execution_score"].iloc[0])
+
+
+def test_a_score_without_enough_data_says_why(w1):
+    breakdown = w1.breakdown.copy()
+    breakdown.loc[breakdown["score"] == "execution_score", "points"] = np.nan
+    block = sections.score_breakdown(replaced(w1, breakdown=breakdown), "en")
+    assert block.count("Too little data") == 1
+
+
+def test_actions_overdue_first_with_days_late(w1):
+    block = sections.actions_table(w1, "en")
+    rows = re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>")[1])
+    assert (
+        "Overdue" in rows[0] and "Joint roadmap" in rows[0] and ">15<" in rows[0]
+    )  # 30 Jun - 15 Jun
+    assert all("Done" in row for row in rows[1:])
+
+
+def test_alerts_highest_severity_first_with_value_and_threshold(w1):
+    block = sections.alerts_table(w1, "en")
+    rows = re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>")[1])
+    severities = [re.search(r"ak-badge ak-(\w+)", row).group(1) for row in rows]
+    assert severities == sorted(severities, key=["high", "medium"].index)
+    nps = next(row for row in rows if "NPS drop" in row)
+    assert "-150 pts" in nps and "-20 pts" in nps
+
+
+def test_no_alert_is_said_in_words(w1):
+    account = replaced(w1, alerts=w1.alerts.iloc[:0])
+    assert "Aucune alerte" in sections.alerts_table(account, "fr")
+
+
+def test_early_warning_without_a_model_says_it_is_not_available(w1):
+    block = sections.early_warning(w1, "en")
+    assert "The early warning is not available for this review" in block
+    assert "n'est pas disponible" in sections.early_warning(w1, "fr")
+
+
+def test_early_warning_with_a_score(w1):
+    risk = pd.DataFrame(
+        {
+            "account_id": ["W1"],
+            "risk_probability": [0.62],
+            "risk_band": ["high"],
+            "drivers_en": ["3 irritants in the last 90 days; interactions down 40 %"],
+            "drivers_fr": ["3 irritants sur les 90 derniers jours; interactions en baisse de 40 %"],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "account_id": ["W1"] * 2,
+            "as_of": pd.to_datetime(["2026-05-31", "2026-06-30"]),
+            "risk_probability": [0.40, 0.62],
+        }
+    )
+    meta = {**w1.meta, "model": {"metrics": [{"scorer": "model", "roc_auc": 0.7123}]}}
+    account = AccountBundle("W1", meta, {**w1.tables, "risk": risk, "risk_history": history})
+    summary = tables.risk_summary(account)
+    assert summary["change_points"] == pytest.approx(22.0)  # 62 % - 40 %
+    assert summary["direction"] == "up" and summary["assessment"] == "worse"
+    block = sections.early_warning(account, "fr")
+    assert f"62{NBSP}%" in block and '<span class="ak-badge ak-high">Élevé</span>' in block
+    assert "▲ +22 pts" in block
+    assert "<li>3 irritants sur les 90 derniers jours</li>" in block
+    assert "<li>Interactions en baisse de 40 %</li>" in block
+    assert "AUC ROC de 0,71" in block
+
+
+def test_every_value_from_the_data_is_escaped(w1):
+    account = hostile(w1)
+    blocks = [
+        sections.header(account, "en"),
+        sections.actions_table(account, "en"),
+        sections.alerts_table(account, "fr"),
+    ]
+    for block in blocks:
+        assert HOSTILE not in block
+        assert ESCAPED in block
+    assert (
+        sections.account_title(account, "en") == f"Account review: {HOSTILE}"
+    )  # escaped by the template
+
+
+def test_intro_gives_heading_and_explanation_in_the_language(w1):
+    block = sections.intro("potential", "fr", w1.meta)
+    assert block.startswith("<h2>Potentiel &amp; stratégie</h2><p>")
+    assert "(31 mai 2026)" in block
+    block = sections.intro("relationship", "en", w1.meta)
+    assert "in the last 90 days" in block
+    assert isinstance(block, Html) and block._repr_html_() == str(block)
+
+
+# -- portfolio ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portfolio_tables(bundle):
+    loaded = load_tables(bundle, ("accounts", "kpis", "alerts", "risk"))
+    risk = pd.DataFrame(
+        {
+            "account_id": pd.array(["W1", "W2"], dtype="string"),
+            "risk_probability": [0.35, 0.8],
+            "risk_band": ["medium", "high"],
+            "drivers_en": ["a; b", "c"],
+            "drivers_fr": ["a; b", "c"],
+        }
+    )
+    accounts = loaded["accounts"].copy()
+    accounts.loc[accounts["account_id"] == "W2", "name"] = HOSTILE
+    return {**loaded, "risk": risk, "accounts": accounts}
+
+
+def test_ranking_by_potential_with_alert_counts(portfolio_tables):
+    ranking = tables.ranking(portfolio_tables)
+    kpis = portfolio_tables["kpis"].set_index("account_id")
+    expected = kpis["potential_score"].sort_values(ascending=False).index.tolist()
+    assert ranking["account_id"].tolist() == expected
+    assert ranking["rank"].tolist() == [1, 2]
+    w1 = ranking.set_index("account_id").loc["W1"]
+    assert w1["alerts"] == 3 and w1["high_alerts"] == 2  # nps_drop and critical_tickets
+
+
+def test_ranking_table_links_and_escapes(portfolio_tables):
+    links = json.dumps({"W1": "accounts/W1.html", "W2": "accounts/W2 & co.html"})
+    block = sections.ranking_table(portfolio_tables, "en", links)
+    assert '<a href="accounts/W1.html">Northwind Logistics</a>' in block
+    assert f'<a href="accounts/W2 &amp; co.html">{ESCAPED}</a>' in block
+    assert HOSTILE not in block
+    assert "An account's name opens its review." in block
+    unlinked = sections.ranking_table(portfolio_tables, "fr", "")
+    assert "<a " not in unlinked and "Élevé" in unlinked
+
+
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/x.html", "//evil.example/x", "/etc/passwd", "javascript:alert(1)"]
+)
+def test_only_relative_links_are_accepted(url):
+    with pytest.raises(ReportError, match="relative URLs"):
+        tables.parse_links(json.dumps({"W1": url}))
+
+
+def test_bad_json_parameters_are_clear_errors():
+    with pytest.raises(ReportError, match="account_links is not valid JSON"):
+        tables.parse_links("{W1: x}")
+    with pytest.raises(ReportError, match="failed_accounts must be"):
+        tables.parse_failures('{"account_id": "W1"}')
+
+
+def test_top_risks_and_segments(portfolio_tables):
+    top = tables.top_risks(portfolio_tables, count=1)
+    assert top["account_id"].tolist() == ["W2"]
+    block = sections.top_risks_table(portfolio_tables, "en")
+    assert block.index(ESCAPED) < block.index("Northwind Logistics")  # 80 % before 35 %
+    segments = tables.segment_summary(portfolio_tables)
+    assert segments["accounts"].sum() == 2
+    assert segments["revenue_share_pct"].sum() == pytest.approx(100.0)
+    assert list(segments.index) == [s for s in SEGMENTS if s != "unrated"]
+    assert "Élever / investir" in sections.segment_table(portfolio_tables, "fr")
+
+
+def test_portfolio_header_tiles(portfolio_tables, bundle):
+    from acctkit.review import read_meta
+
+    block = sections.portfolio_header(portfolio_tables, read_meta(bundle), "fr")
+    assert "2 comptes revus le 30 juin 2026" in block
+    assert 'Comptes à risque élevé</div><div class="ak-tile-value">1<' in block
+
+
+def test_failed_reports_section(portfolio_tables):
+    assert sections.failed_reports("", "en") == ""
+    failed = json.dumps([{"account_id": "W2", "error": "KeyError: 'stage' <b>"}])
+    block = sections.failed_reports(failed, "fr", portfolio_tables["accounts"])
+    assert block.startswith("<h2>Rapports en échec</h2>")
+    assert "KeyError: 'stage' &lt;b&gt;" in block and ESCAPED in block
