@@ -161,6 +161,8 @@ def _risk_tables(model, portfolio, date, config, months):
     trend = risk_history(model, portfolio, dates)
     meta = {
         "as_of": model.as_of_.strftime("%Y-%m-%d"),
+        "horizon_days": int(model.horizon_days),
+        "window_days": int(model.window_days),
         "features": list(model.features_),
         "metrics": model.metrics_.reset_index().to_dict("records"),
         "coefficients": model.coefficients_.reset_index().to_dict("records"),
