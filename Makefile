@@ -27,6 +27,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## lab: start JupyterLab on notebooks/ with the project's kernel ("acctkit")
+lab: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name acctkit --display-name "acctkit" > /dev/null
+	$(BIN)/jupyter lab notebooks/
+
 ## lint: ruff check and format check
 lint: $(STAMP)
 	$(BIN)/ruff check acctkit tests benchmarks
@@ -42,4 +47,4 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
 
-.PHONY: help install demo test lint bench clean
+.PHONY: help install demo test lab lint bench clean
