@@ -30,7 +30,7 @@ test: $(STAMP)
 ## lab: start JupyterLab on notebooks/ with the project's kernel ("acctkit")
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name acctkit --display-name "acctkit" > /dev/null
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## lint: ruff check and format check
 lint: $(STAMP)
