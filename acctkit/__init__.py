@@ -34,6 +34,8 @@ _EXPORTS = {
     "features_at": "acctkit.model",
     "risk_band": "acctkit.model",
     "score_accounts": "acctkit.model",
+    "style_kpis": "acctkit.display",
+    "style_alerts": "acctkit.display",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -229,6 +229,11 @@ class EarlyWarningModel:
         model.warnings_ = _evaluation_warnings(model.metrics_)
         return model
 
+    def _repr_html_(self) -> str:
+        from acctkit.display import model_html
+
+        return model_html(self)
+
     def __repr__(self) -> str:
         return (
             f"EarlyWarningModel(horizon_days={self.horizon_days}, "
