@@ -175,7 +175,9 @@ def test_notebooks_are_committed_without_outputs(notebook):
 )
 def test_parameters_cell_comes_first_typed_and_commented(notebook, expected):
     nb = nbformat.read(notebook, as_version=4)
-    assert nb.cells[0].cell_type == "code" and nb.cells[0].metadata.tags == ["parameters"]
+    # an explanation for JupyterLab readers, left out of the HTML; then the parameters
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].metadata.tags == ["remove"]
+    assert nb.cells[1].cell_type == "code" and nb.cells[1].metadata.tags == ["parameters"]
     declared = papermill.inspect_notebook(str(notebook))
     assert {name: p["default"] for name, p in declared.items()} == expected
     assert all(p["inferred_type_name"] == "str" and p["help"] for p in declared.values())
