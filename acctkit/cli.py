@@ -103,6 +103,33 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", type=Path, help="write risk.csv/.parquet/.xlsx")
     score.add_argument("--lang", choices=("en", "fr"), default="en", help="drivers' language")
 
+    report = command(
+        "report",
+        _report,
+        "Render a month of review reports: one HTML page per account and a portfolio index.",
+    )
+    _add_data_arguments(report)
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month reviewed")
+    report.add_argument("--as-of", type=_date, help="review date (default: the month's last day)")
+    report.add_argument("--out", type=Path, default=Path("reports"), help="default reports")
+    report.add_argument("--jobs", type=_positive_int, help="parallel workers (default: CPUs)")
+    report.add_argument("--accounts", nargs="+", metavar="ID", help="only these account ids")
+    report.add_argument("--lang", choices=("en", "fr"), default="en", help="default en")
+    report.add_argument("--model", type=Path, help="model file (default: train one on the data)")
+    report.add_argument(
+        "--resume", action="store_true", help="keep the complete reports of the previous run"
+    )
+    report.add_argument(
+        "--engine",
+        choices=("fresh", "warm"),
+        default="fresh",
+        help="fresh: a new kernel per report (default); warm: one reused kernel per worker",
+    )
+    report.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler tcp://host:8786")
+    report.add_argument(
+        "--timeout", type=_positive_int, default=600, help="seconds per account (default 600)"
+    )
+
     demo = command("demo", _demo, "Generate the demo portfolio (if absent) and review it.")
     demo.add_argument("--data", type=Path, default=DEMO_DATA, help=f"default {DEMO_DATA}")
     return parser
@@ -261,11 +288,36 @@ def _pandas_display():
     return pd.option_context("display.width", 200, "display.max_colwidth", 120)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from acctkit.review.batch import run_reports
+
+    result = run_reports(
+        args.data,
+        args.month,
+        as_of=args.as_of,
+        out=args.out,
+        jobs=args.jobs,
+        accounts=args.accounts,
+        lang=args.lang,
+        model=args.model,
+        resume=args.resume,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        mapping=args.mapping,
+        dayfirst=True if args.dayfirst else None,
+        drop_orphans=args.drop_orphans,
+    )
+    return result.exit_code
+
+
 def _demo(args: argparse.Namespace) -> int:
     from acctkit.data import load_portfolio
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
     from acctkit.model import EarlyWarningModel, score_accounts
+    from acctkit.review.batch import run_reports
+    from acctkit.review.plan import latest_complete_month
 
     if not (args.data / "accounts.csv").exists():
         write_tables(generate_tables(**DEMO_SIZE), args.data)
@@ -284,7 +336,11 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"\nReview as of {as_of}, ten accounts with the most alerts:")
         top = summary.sort_values(summary.columns[-2], ascending=False).head(10)
         print(top.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
-    return EXIT_OK
+    month, reports = latest_complete_month(as_of), Path("reports")
+    print(f"\nRendering the {month} review reports into {reports / month} ...", flush=True)
+    result = run_reports(args.data, month, out=reports, engine="warm")
+    print(f"\nOpen {result.index.resolve()} in a browser.")
+    return result.exit_code
 
 
 if __name__ == "__main__":

@@ -11,17 +11,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _name_and_spec(requirement: str) -> tuple[str, str]:
+CONDA_NAMES = {"dask[distributed]": ("dask", "distributed")}  # one pip extra, two conda packages
+
+
+def _names_and_spec(requirement: str) -> list[tuple[str, str]]:
     requirement = requirement.split(";")[0].strip()
-    match = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
-    return match.group(1).lower(), match.group(2).replace(" ", "")
+    match = re.match(r"^([A-Za-z0-9_.\-]+(?:\[[a-z,]+\])?)\s*(.*)$", requirement)
+    name, spec = match.group(1).lower(), match.group(2).replace(" ", "")
+    return [(conda, spec) for conda in CONDA_NAMES.get(name, (name,))]
 
 
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = list(project["dependencies"]) + project["optional-dependencies"]["dev"]
-    pairs = [_name_and_spec(r) for r in requirements if "python_version" not in r]
-    return dict(pairs)
+    return {
+        name: spec
+        for requirement in requirements
+        if "python_version" not in requirement
+        for name, spec in _names_and_spec(requirement)
+    }
 
 
 def _environment_requirements() -> dict[str, str]:

@@ -21,6 +21,10 @@ _EXPORTS = {
     "export_html": "acctkit.review.rendering",
     "make_exporter": "acctkit.review.rendering",
     "render": "acctkit.review.rendering",
+    "BatchResult": "acctkit.review.batch",
+    "run_reports": "acctkit.review.batch",
+    "latest_complete_month": "acctkit.review.plan",
+    "file_stems": "acctkit.review.slugs",
 }
 
 __all__ = sorted(_EXPORTS)

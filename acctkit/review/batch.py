@@ -1,0 +1,478 @@
+"""A month of review reports for a whole portfolio: what ``acctkit report`` runs.
+
+:func:`run_reports` loads and validates the portfolio once, builds the review bundle once
+(training the early-warning model unless one is given), renders the account review for
+every selected account in parallel workers and the portfolio review once, then publishes
+the month in one step::
+
+    reports/2026-10/
+        index.html               the portfolio review: every account page, the failures
+        index.ipynb              its executed notebook
+        accounts/<name>.html     one page per account
+        notebooks/<name>.ipynb   executed notebooks (<name>.failed.ipynb when one failed)
+        bundle/                  the tables the reports show (Parquet), read by the notebooks
+        kpis.csv  alerts.csv  risk.csv
+        manifest.json            inputs, parameters, versions, per-account status and time
+
+File names come from :func:`~acctkit.review.slugs.file_stems`. The notebooks run with
+their own folder as working folder and find the bundle at ``../bundle`` (``bundle`` for the
+portfolio review), so an executed notebook reruns as it is in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from acctkit import __version__
+from acctkit.errors import ModelError, ReportError
+from acctkit.outputs import write_table
+from acctkit.review.bundle import META_FILE
+from acctkit.review.engines import ReportJob
+from acctkit.review.executors import open_pool
+from acctkit.review.lock import RunLock
+from acctkit.review.manifest import (
+    Inputs,
+    complete_reports,
+    data_digests,
+    file_digest,
+    read_manifest,
+)
+from acctkit.review.month import MonthFolder, link_or_copy, new_run_id
+from acctkit.review.plan import (
+    Book,
+    Plan,
+    check_notebooks,
+    make_plan,
+    portfolio_parameters,
+    portfolio_title,
+)
+from acctkit.review.progress import Progress
+from acctkit.review.record import RunRecord, write_plain_index
+
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a run published.
+
+    Attributes
+    ----------
+    folder : Path
+        The month folder, e.g. ``reports/2026-10``.
+    rendered : int
+        Account reports rendered by this run.
+    reused : int
+        Complete reports taken from an earlier run (``resume``).
+    failed : tuple of str
+        Account ids whose report failed.
+    portfolio_ok : bool
+        False when the portfolio review failed (``index.html`` is then a plain list).
+    seconds : float
+        Wall time of the whole run.
+    model : str
+        What the early warning of the reports is based on, in words.
+    """
+
+    folder: Path
+    rendered: int
+    reused: int
+    failed: tuple[str, ...]
+    portfolio_ok: bool
+    seconds: float
+    model: str
+
+    @property
+    def index(self) -> Path:
+        """The portfolio review, ``<folder>/index.html``."""
+        return self.folder / "index.html"
+
+    @property
+    def manifest(self) -> Path:
+        """``<folder>/manifest.json``."""
+        return self.folder / "manifest.json"
+
+    @property
+    def reports_per_minute(self) -> float:
+        """Account reports this run attempted (written or failed) per minute of the run."""
+        attempted = self.rendered + len(self.failed)
+        return 60.0 * attempted / self.seconds if self.seconds else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report was written, 1 when some failed."""
+        return 0 if self.portfolio_ok and not self.failed else 1
+
+
+def run_reports(
+    data: str | os.PathLike,
+    month: str,
+    *,
+    as_of: str | dt.date | None = None,
+    out: str | os.PathLike = "reports",
+    jobs: int | None = None,
+    accounts: Sequence[str] | None = None,
+    lang: str = "en",
+    model: str | os.PathLike | None = None,
+    resume: bool = False,
+    engine: str = "fresh",
+    scheduler: str | None = None,
+    timeout: int | None = DEFAULT_TIMEOUT,
+    config=None,
+    mapping: str | os.PathLike | None = None,
+    dayfirst: bool | None = None,
+    drop_orphans: bool = False,
+    account_notebook: str | os.PathLike | None = None,
+    portfolio_notebook: str | os.PathLike | None = None,
+    recycle_every: int = 100,
+    progress: bool = True,
+) -> BatchResult:
+    """Render and publish a month of review reports.
+
+    Parameters
+    ----------
+    data : path
+        The portfolio (folder of tables or ``.xlsx`` workbook).
+    month : str
+        ``YYYY-MM``: the month folder's name.
+    as_of : str or date, optional
+        The review date, within ``month``; the month's last day by default.
+    out : path, optional
+        The output folder (``reports``); the month goes to ``<out>/<month>``.
+    jobs : int, optional
+        Local worker processes; the number of CPUs by default.
+    accounts : sequence of str, optional
+        Only these account ids (exactly as in the data); the month folder then holds only
+        them. All accounts by default.
+    lang : {"en", "fr"}, optional
+        Language of the reports.
+    model : path, optional
+        A model file from ``acctkit train``; by default a model is trained on the data up
+        to ``as_of``, and the reports go without early warning if that is impossible.
+    resume : bool, optional
+        Reuse the complete reports of the month's previous run (published or interrupted)
+        when its inputs and the account's parameters are the same; render the others.
+    engine : {"fresh", "warm"}, optional
+        A new kernel per report, or one reused kernel per worker (faster).
+    scheduler : str, optional
+        A Dask scheduler address (``tcp://host:8786``): run the reports on its workers,
+        which need acctkit and must see ``data`` and ``out`` at the same paths.
+    timeout : int or None, optional
+        Seconds one account's notebook may run; None for no limit.
+    config : optional
+        KPI configuration (Config, dict or TOML path), as :func:`acctkit.load_config`.
+    mapping, dayfirst, drop_orphans : optional
+        How to read the data, as :func:`acctkit.load_portfolio`.
+    account_notebook, portfolio_notebook : path, optional
+        Other review notebooks, with the same parameters (tests, custom reviews).
+    recycle_every : int, optional
+        Warm engine: reports per kernel before it is replaced.
+    progress : bool, optional
+        Show progress (a bar on a terminal, log lines otherwise) on standard error and a
+        summary on standard output.
+
+    Returns
+    -------
+    BatchResult
+        Its ``exit_code`` is 0 when every report was written, 1 when some failed.
+
+    Raises
+    ------
+    DataValidationError
+        The data is invalid; nothing was written.
+    ReportError
+        Bad arguments, notebooks whose parameters do not match, a model file that cannot
+        be read, or another run holding the output folder; nothing was written.
+    """
+    started = time.monotonic()
+    plan = make_plan(
+        data=data,
+        month=month,
+        as_of=as_of,
+        out=out,
+        jobs=jobs,
+        lang=lang,
+        engine=engine,
+        timeout=timeout,
+        recycle_every=recycle_every,
+        scheduler=scheduler,
+        notebooks=(account_notebook, portfolio_notebook),
+    )
+    from acctkit.data import load_portfolio
+
+    portfolio = load_portfolio(data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans)
+    book = Book.make(plan, portfolio, accounts)
+    check_notebooks(plan, book)
+    loaded_model = _load_model(model)
+    inputs = Inputs(
+        data=data_digests(data),
+        model=file_digest(model) if model is not None else "trained",
+        notebooks={path.name: file_digest(path) for path in plan.notebooks},
+        settings={
+            "as_of": plan.as_of.isoformat(),
+            "lang": lang,
+            "config": _config(config),
+            "mapping": file_digest(mapping) if isinstance(mapping, (str, os.PathLike)) else mapping,
+            "dayfirst": dayfirst,
+            "drop_orphans": drop_orphans,
+            "acctkit": __version__,
+        },
+    )
+    show = Progress(enabled=progress)
+    with RunLock(plan.out) as lock:
+        if lock.stale:
+            show.note(f"note: took over the lock of a run that died (pid {lock.stale.get('pid')})")
+        run = _Run(plan, book, inputs, show, started)
+        return run.execute(portfolio, loaded_model, model, config, resume)
+
+
+class _Run:
+    """One run, holding the output folder's lock: staging, rendering, publishing."""
+
+    def __init__(self, plan: Plan, book: Book, inputs: Inputs, show: Progress, started):
+        self.plan = plan
+        self.book = book
+        self.show = show
+        self.started = started
+        self.month = MonthFolder(plan.out, plan.month, new_run_id())
+        self.staging = self.month.staging
+        header = {
+            "month": plan.month,
+            "as_of": plan.as_of.isoformat(),
+            "parameters": {
+                "data": str(plan.data),
+                "lang": plan.lang,
+                "engine": plan.settings.engine,
+                "timeout": plan.settings.timeout,
+                "jobs": plan.workers,
+                "scheduler": plan.scheduler,
+                "notebooks": [str(path) for path in plan.notebooks],
+            },
+        }
+        self.record = RunRecord(self.month.run_id, self.staging, inputs, header)
+
+    def execute(self, portfolio, loaded_model, model_path, config, resume) -> BatchResult:
+        """Stage, render, publish; an interrupted run keeps what it finished."""
+        self.month.recover()
+        leftovers = self.month.leftovers()
+        self.month.create("accounts", "notebooks")
+        try:
+            sources = [*leftovers, self.month.final] if resume else []
+            self._reuse_reports(sources)
+            pending = [entry["account_id"] for entry in self.record.failed()]
+            workers = min(self.plan.workers, max(len(pending), 1))
+            with open_pool(
+                self.plan.settings, workers=workers, scheduler=self.plan.scheduler
+            ) as pool:
+                pool.prime()  # workers and kernels start while the bundle is built
+                if not self._reuse_bundle(sources):
+                    self._build_bundle(portfolio, loaded_model, model_path, config)
+                self._write_tables()
+                self.month.discard(leftovers)
+                self.record.save("running", force=True)
+                self._render(pool, pending)
+            self.record.save("complete", force=True)
+            folder = self.month.publish()
+        except BaseException:
+            self._abandon()
+            raise
+        result = self._result(folder)
+        self._summary(result)
+        return result
+
+    def _reuse_reports(self, sources: list[Path]) -> None:
+        """Take the complete reports of earlier runs with the same inputs (``resume``)."""
+        expected = {
+            account_id: {
+                "parameters": self.book.parameters[account_id],
+                **self.book.files(account_id),
+            }
+            for account_id in self.book.selected
+        }
+        found: dict[str, tuple[Path, dict]] = {}
+        for source in sources:
+            reusable = complete_reports(source, self.record.inputs.fingerprint, expected)
+            for account_id, entry in reusable.items():
+                found.setdefault(account_id, (source, entry))
+        for account_id in self.book.selected:
+            if account_id in found:
+                source, entry = found[account_id]
+                for key in ("html", "notebook"):
+                    link_or_copy(source / entry[key], self.staging / entry[key])
+                self.record.reuse(entry)
+            else:
+                self.record.expect(self.book.entry(account_id))
+        if found:
+            self.show.note(f"reusing {len(found)} complete reports of an earlier run")
+
+    def _reuse_bundle(self, sources: list[Path]) -> bool:
+        for source in sources:
+            manifest = read_manifest(source)
+            bundle = source / "bundle"
+            if (
+                manifest is not None
+                and manifest.get("fingerprint") == self.record.inputs.fingerprint
+                and (bundle / META_FILE).is_file()
+            ):
+                for path in sorted(bundle.iterdir()):
+                    if path.is_file() and not path.name.startswith("."):
+                        link_or_copy(path, self.staging / "bundle" / path.name)
+                self.record.model = manifest.get("model", "")
+                return True
+        return False
+
+    def _build_bundle(self, portfolio, loaded_model, model_path, config) -> None:
+        from acctkit.review.bundle import build_bundle
+
+        model = self._model(portfolio, loaded_model, model_path)
+        build_bundle(
+            portfolio,
+            self.plan.as_of,
+            self.staging / "bundle",
+            model=model,
+            config=config,
+            lang=self.plan.lang,
+        )
+
+    def _model(self, portfolio, loaded_model, model_path):
+        if loaded_model is not None:
+            self.record.model = f"model file {model_path}"
+            return loaded_model
+        from acctkit.model import EarlyWarningModel
+
+        try:
+            model = EarlyWarningModel().fit(portfolio, self.plan.as_of)
+        except ModelError as error:
+            self.record.model = f"none: {error}"
+            self.show.note(
+                f"note: no early-warning model ({error}); the reports go without risk scores"
+            )
+            return None
+        self.record.model = f"trained on the data up to {self.plan.as_of}"
+        return model
+
+    def _write_tables(self) -> None:
+        from acctkit.review.bundle import load_tables
+
+        tables = load_tables(self.staging / "bundle", ["kpis", "alerts", "risk"])
+        alerts = tables["alerts"]
+        message = f"message_{self.plan.lang}"
+        if message in alerts.columns:
+            others = [column for column in alerts.columns if column.startswith("message_")]
+            alerts = alerts.drop(columns=others).assign(message=alerts[message])
+        write_table(tables["kpis"], self.staging / "kpis.csv", index=False)
+        write_table(alerts, self.staging / "alerts.csv", index=False)
+        write_table(tables["risk"], self.staging / "risk.csv", index=False)
+
+    def _render(self, pool, pending: list[str]) -> None:
+        self.show.start(len(pending))
+        try:
+            for outcome in pool.results(self._account_job(a) for a in pending):
+                self.record.record(outcome)
+                self.show.advance(outcome)
+                self.record.save("running")
+        finally:
+            self.show.close()
+        (outcome,) = pool.results([self._portfolio_job()])
+        self.record.record_portfolio(outcome)
+        if not outcome.ok:
+            self.show.note(f"failed: the portfolio review: {outcome.error}")
+            title = f"{portfolio_title(self.plan)} {self.plan.as_of}"
+            write_plain_index(self.staging / "index.html", self.record, title)
+
+    def _account_job(self, account_id: str) -> ReportJob:
+        files = self.book.files(account_id)
+        return ReportJob(
+            label=account_id,
+            notebook=str(self.plan.notebooks[0]),
+            html=str(self.staging / files["html"]),
+            executed=str(self.staging / files["notebook"]),
+            parameters=self.book.parameters[account_id],
+            cwd=str(self.staging / "notebooks"),
+            title=self.book.titles[account_id],
+            subtitle=account_id,
+            date=self.plan.as_of.isoformat(),
+        )
+
+    def _portfolio_job(self) -> ReportJob:
+        links = {entry["account_id"]: entry["html"] for entry in self.record.done()}
+        failures = [
+            {"account_id": entry["account_id"], "error": entry.get("error") or "not rendered"}
+            for entry in self.record.failed()
+        ]
+        parameters = {
+            **portfolio_parameters(self.plan),
+            "account_links": json.dumps(links, ensure_ascii=False),
+            "failed_accounts": json.dumps(failures, ensure_ascii=False),
+        }
+        return ReportJob(
+            label="(portfolio review)",
+            notebook=str(self.plan.notebooks[1]),
+            html=str(self.staging / "index.html"),
+            executed=str(self.staging / "index.ipynb"),
+            parameters=parameters,
+            cwd=str(self.staging),
+            title=portfolio_title(self.plan),
+            date=self.plan.as_of.isoformat(),
+        )
+
+    def _abandon(self) -> None:
+        """Keep what an interrupted run finished for ``--resume``; drop an empty staging."""
+        if self.record.rendered():
+            try:
+                self.record.save("interrupted", force=True)
+            except Exception:  # noqa: BLE001 - the error that stopped the run matters more
+                pass
+        else:
+            self.month.discard([self.staging])
+
+    def _result(self, folder: Path) -> BatchResult:
+        return BatchResult(
+            folder=folder,
+            rendered=len(self.record.rendered()),
+            reused=len(self.record.reused()),
+            failed=tuple(entry["account_id"] for entry in self.record.failed()),
+            portfolio_ok=self.record.portfolio["status"] == "done",
+            seconds=time.monotonic() - self.started,
+            model=self.record.model,
+        )
+
+    def _summary(self, result: BatchResult) -> None:
+        failed = len(result.failed)
+        shown = ", ".join(result.failed[:5]) + (", ..." if failed > 5 else "")
+        written = f"{result.folder}: {result.rendered + result.reused} account reports written"
+        if result.reused:
+            written += f" ({result.reused} reused)"
+        written += f", {failed} failed ({shown})" if failed else ", none failed"
+        if not result.portfolio_ok:
+            written += "; the portfolio review failed"
+        self.show.summary(
+            written,
+            f"{result.seconds:.1f} s in all, {result.reports_per_minute:.1f} reports per minute",
+            f"open {result.index}",
+        )
+
+
+def _load_model(model):
+    if model is None:
+        return None
+    from acctkit.model import EarlyWarningModel
+
+    try:
+        return EarlyWarningModel.load(model)
+    except ModelError as error:
+        raise ReportError(f"cannot use the model file {model}: {error}") from None
+
+
+def _config(config) -> object:
+    if config is None:
+        return None
+    from acctkit.config import load_config
+
+    return load_config(config).to_dict()

@@ -1,0 +1,218 @@
+"""What a report run is asked to do, checked before anything is written.
+
+:func:`make_plan` checks the options (month, review date, engine, notebooks...) and
+:class:`Book` the accounts (ids exactly as in the data, file names, the parameters and
+header of each account's notebook); :func:`check_notebooks` compares those parameters with
+the notebooks' ``parameters`` cells. Every problem raises :class:`~acctkit.errors.ReportError`
+(exit code 2) before any kernel starts or file is written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from acctkit.errors import ReportError
+from acctkit.i18n import labels
+from acctkit.review.engines import ENGINES, EngineSettings
+from acctkit.review.slugs import file_stems
+
+ACCOUNT_NOTEBOOK = "account_review.ipynb"
+PORTFOLIO_NOTEBOOK = "portfolio_review.ipynb"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``YYYY-MM``; ReportError for anything else."""
+    match = _MONTH.fullmatch(str(month))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ReportError(f"month must look like 2026-10 (YYYY-MM), not {month!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def latest_complete_month(last_day: str | dt.date) -> str:
+    """The latest month that ended on or before ``last_day``: ``2026-10-31`` -> ``2026-10``."""
+    day = pd.Timestamp(last_day).date()
+    if (day + dt.timedelta(days=1)).month == day.month:
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return f"{day:%Y-%m}"
+
+
+def default_notebooks() -> tuple[Path, Path]:
+    """The review notebooks: in the package when installed, else in the source tree."""
+    package = Path(__file__).parent / "notebooks"
+    source = Path(__file__).resolve().parents[2] / "notebooks"
+    for folder in (package, source):
+        if (folder / ACCOUNT_NOTEBOOK).is_file() and (folder / PORTFOLIO_NOTEBOOK).is_file():
+            return folder / ACCOUNT_NOTEBOOK, folder / PORTFOLIO_NOTEBOOK
+    raise ReportError(
+        f"the review notebooks ({ACCOUNT_NOTEBOOK}, {PORTFOLIO_NOTEBOOK}) were not found in "
+        f"{package} or {source}"
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The run's checked options."""
+
+    data: Path
+    month: str
+    as_of: dt.date
+    out: Path
+    workers: int
+    lang: str
+    settings: EngineSettings
+    scheduler: str | None
+    notebooks: tuple[Path, Path]
+
+
+def make_plan(
+    *, data, month, as_of, out, jobs, lang, engine, timeout, recycle_every, scheduler, notebooks
+) -> Plan:
+    """Check the run's options at once (every problem in one message)."""
+    first, last = month_bounds(month)
+    review = last if as_of is None else _date(as_of)
+    problems = []
+    if not first <= review <= last:
+        problems.append(f"the review date {review} is not in {month}")
+    if lang not in ("en", "fr"):
+        problems.append(f"lang must be 'en' or 'fr', not {lang!r}")
+    if engine not in ENGINES:
+        problems.append(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if timeout is not None and not _positive_int(timeout):
+        problems.append(f"timeout must be a positive whole number of seconds: {timeout!r}")
+    if jobs is not None and not _positive_int(jobs):
+        problems.append(f"jobs must be a positive whole number: {jobs!r}")
+    if not _positive_int(recycle_every):
+        problems.append(f"recycle_every must be a positive whole number: {recycle_every!r}")
+    if notebooks == (None, None):
+        notebooks = default_notebooks()
+    notebooks = tuple(Path(path or "") for path in notebooks)
+    problems += [f"{path} is not a notebook" for path in notebooks if not path.is_file()]
+    if problems:
+        raise ReportError("; ".join(problems))
+    return Plan(
+        data=Path(data).resolve(),
+        month=f"{first:%Y-%m}",
+        as_of=review,
+        out=Path(out),
+        workers=jobs or _cpu_count(),
+        lang=lang,
+        settings=EngineSettings(engine=engine, timeout=timeout, recycle_every=recycle_every),
+        scheduler=scheduler,
+        notebooks=tuple(path.resolve() for path in notebooks),
+    )
+
+
+@dataclass(frozen=True)
+class Book:
+    """The accounts of the run: ids, file names, parameters and headers."""
+
+    selected: tuple[str, ...]
+    stems: dict
+    names: dict
+    titles: dict
+    parameters: dict
+
+    @classmethod
+    def make(cls, plan: Plan, portfolio, accounts: Iterable[str] | None) -> Book:
+        """The selected accounts (all by default); ReportError for an unknown id."""
+        ids = [str(account_id) for account_id in portfolio.account_ids]
+        if isinstance(accounts, str):
+            accounts = [accounts]
+        selected = ids if accounts is None else list(dict.fromkeys(str(a) for a in accounts))
+        unknown = sorted(set(selected) - set(ids))
+        if unknown:
+            shown = ", ".join(repr(account_id) for account_id in unknown[:10])
+            raise ReportError(f"unknown account ids: {shown} (ids must match the data exactly)")
+        if not selected:
+            raise ReportError("no account to report on")
+        rows = portfolio.accounts.assign(account_id=portfolio.accounts["account_id"].astype(str))
+        rows = rows.set_index("account_id")
+        names = {account_id: _text(rows.at[account_id, "name"]) for account_id in selected}
+        names = {account_id: name or account_id for account_id, name in names.items()}
+        title = labels(plan.lang).report["account_title"]
+        titles = {account_id: title.format(name=name) for account_id, name in names.items()}
+        parameters = {
+            account_id: {
+                "account_id": account_id,
+                "as_of": plan.as_of.isoformat(),
+                "review_bundle": "../bundle",
+                "data_path": str(plan.data),
+                "lang": plan.lang,
+            }
+            for account_id in selected
+        }
+        return cls(tuple(selected), file_stems(ids), names, titles, parameters)
+
+    def files(self, account_id: str) -> dict:
+        """The account's report and executed notebook, relative to the month folder."""
+        stem = self.stems[account_id]
+        return {"html": f"accounts/{stem}.html", "notebook": f"notebooks/{stem}.ipynb"}
+
+    def entry(self, account_id: str) -> dict:
+        """The account's manifest entry before it runs."""
+        return {
+            "account_id": account_id,
+            "name": self.names[account_id],
+            "file": self.stems[account_id],
+            **self.files(account_id),
+            "parameters": self.parameters[account_id],
+        }
+
+
+def portfolio_title(plan: Plan) -> str:
+    """The portfolio review's title, in the run's language."""
+    return labels(plan.lang).report["portfolio_title"]
+
+
+def portfolio_parameters(plan: Plan) -> dict:
+    """The portfolio review's parameters, without the links and failures."""
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "review_bundle": "bundle",
+        "data_path": str(plan.data),
+        "lang": plan.lang,
+    }
+
+
+def check_notebooks(plan: Plan, book: Book) -> None:
+    """Both notebooks must declare the parameters the run passes, with matching types."""
+    from acctkit.review.rendering import check_parameters
+
+    first = book.parameters[book.selected[0]]
+    check_parameters(plan.notebooks[0], first, label=plan.notebooks[0].name)
+    listed = {"account_links": "{}", "failed_accounts": "[]"}
+    check_parameters(
+        plan.notebooks[1], {**portfolio_parameters(plan), **listed}, label=plan.notebooks[1].name
+    )
+
+
+def _date(value) -> dt.date:
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        raise ReportError(f"as_of must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
+def _positive_int(value) -> bool:
+    return type(value) is int and value > 0
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
