@@ -6,7 +6,7 @@ pay the second that papermill and nbconvert take to import.
 
 from __future__ import annotations
 
-import importlib
+from acctkit._lazy import lazy_exports
 
 _EXPORTS = {
     "RenderError": "acctkit.review.rendering",
@@ -30,13 +30,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'acctkit.review' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
