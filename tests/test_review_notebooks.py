@@ -156,7 +156,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
                 "account_id": '"A0001"',
                 "as_of": '"2026-10-31"',
                 "review_bundle": '""',
-                "data_path": '"../data/demo"',
+                "data_path": '""',
                 "lang": '"en"',
             },
         ),
@@ -165,7 +165,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
             {
                 "as_of": '"2026-10-31"',
                 "review_bundle": '""',
-                "data_path": '"../data/demo"',
+                "data_path": '""',
                 "lang": '"en"',
                 "account_links": '""',
                 "failed_accounts": '""',
@@ -308,3 +308,16 @@ def test_jupyterlab_defaults_build_the_bundle_from_a_data_folder(tmp_path, expor
     )
     page = result.html.read_text(encoding="utf-8")
     assert "<h2>Portfolio at a glance</h2>" in page and "20 accounts reviewed" in page
+
+
+def test_without_bundle_or_data_the_notebooks_use_the_demo_portfolio(tmp_path, monkeypatch):
+    import tempfile
+
+    from acctkit.review import ensure_bundle, read_meta
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = ensure_bundle("", "", "2026-10-31")
+    assert folder.parent == tmp_path / "acctkit-bundles"
+    meta = read_meta(folder)
+    assert meta["accounts"] == 120 and meta["model"] is not None  # the demo trains a model
+    assert ensure_bundle("", "", "2026-10-31") == folder  # cached: built once

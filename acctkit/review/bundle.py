@@ -333,24 +333,32 @@ def load_tables(bundle: str | Path, names=ACCOUNT_TABLES) -> dict[str, pd.DataFr
 def ensure_bundle(
     review_bundle: str | Path | None, data_path: str | Path | None, as_of, *, lang: str = "en"
 ) -> Path:
-    """The bundle a notebook should read: ``review_bundle`` when given (the batch passes
-    one), else one built from ``data_path`` (an analyst running the notebook by hand in
-    JupyterLab). The built bundle is cached in the temporary folder under a fingerprint of
-    the data files, never inside the data folder (source data is only read)."""
+    """The bundle a notebook should read.
+
+    ``review_bundle`` when given (the batch passes one); else one built from ``data_path``
+    (an analyst running the notebook by hand in JupyterLab); with neither, from the demo
+    portfolio (``acctkit.demo_portfolio()``, the one ``make demo`` writes), so a notebook
+    runs as it is anywhere. A built bundle is cached in the temporary folder under a
+    fingerprint of the data files, never inside the data folder (source data is only read).
+    """
     if review_bundle:
         read_meta(review_bundle)
         return Path(review_bundle)
-    if not data_path:
-        raise ReportError("give review_bundle (a bundle folder) or data_path (a portfolio)")
-    from acctkit.data import load_portfolio
     from acctkit.errors import ModelError
     from acctkit.model import EarlyWarningModel
 
     date = as_of_date(as_of)
-    folder = _cache_folder(Path(data_path), date)
+    folder = _cache_folder(Path(data_path) if data_path else None, date)
     if (folder / META_FILE).is_file():
         return folder
-    portfolio = load_portfolio(data_path)
+    if data_path:
+        from acctkit.data import load_portfolio
+
+        portfolio = load_portfolio(data_path)
+    else:
+        from acctkit.datasets import demo_portfolio
+
+        portfolio = demo_portfolio()
     try:
         model = EarlyWarningModel().fit(portfolio, date)
     except ModelError:
@@ -358,15 +366,19 @@ def ensure_bundle(
     return build_bundle(portfolio, date, folder, model=model, lang=lang)
 
 
-def _cache_folder(data_path: Path, date: pd.Timestamp) -> Path:
+def _cache_folder(data_path: Path | None, date: pd.Timestamp) -> Path:
     import hashlib
     import tempfile
 
-    digest = hashlib.sha256(str(data_path.resolve()).encode())
-    files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]
-    for path in files:
-        if path.is_file():
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    from acctkit.datasets import DEMO_SIZE
+
+    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}".encode())
+    if data_path is not None:
+        digest.update(str(data_path.resolve()).encode())
+        files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]
+        for path in files:
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     name = f"{digest.hexdigest()[:16]}-{date:%Y-%m-%d}"
     return Path(tempfile.gettempdir()) / "acctkit-bundles" / name
