@@ -382,7 +382,7 @@ def test_warm_and_fresh_engines_write_the_same_reports_as_render(real_portfolio,
         entry["parameters"],
         title=executed["metadata"]["acctkit"]["title"],
         subtitle="0007",
-        date="2026-10-31",
+        date="31 Oct 2026",  # as the batch writes it (display.date)
         cwd=fresh.folder / "notebooks",
     )
     assert (

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acctkit import __version__
+from acctkit.display import date as display_date
 from acctkit.errors import ModelError, ReportError
 from acctkit.outputs import write_table
 from acctkit.review.bundle import META_FILE
@@ -397,7 +398,7 @@ class _Run:
             cwd=str(self.staging / "notebooks"),
             title=self.book.titles[account_id],
             subtitle=account_id,
-            date=self.plan.as_of.isoformat(),
+            date=display_date(self.plan.as_of, self.plan.lang),
         )
 
     def _portfolio_job(self) -> ReportJob:
@@ -419,7 +420,7 @@ class _Run:
             parameters=parameters,
             cwd=str(self.staging),
             title=portfolio_title(self.plan),
-            date=self.plan.as_of.isoformat(),
+            date=display_date(self.plan.as_of, self.plan.lang),
         )
 
     def _abandon(self) -> None:
