@@ -84,10 +84,10 @@ def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
     width, height = canvas.get_width_height()
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     image = image.convert("RGB").quantize(
-        colors=_PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=0
+        colors=_PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=0
     )
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=9)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
 
 
