@@ -61,8 +61,13 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("folder", type=Path, help="folder to write (created if needed)")
     generate.add_argument("--accounts", type=_positive_int, default=200, help="default 200")
     generate.add_argument("--months", type=_positive_int, default=24, help="default 24")
-    generate.add_argument("--end", default="2026-10-31", help="last day (YYYY-MM-DD)")
+    generate.add_argument(
+        "--end", type=_date, default="2026-10-31", help="last day (YYYY-MM-DD, default 2026-10-31)"
+    )
     generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    generate.add_argument(
+        "--force", action="store_true", help="overwrite the tables of an existing portfolio"
+    )
 
     init = command(
         "init-mapping", _init_mapping, "Propose a mapping for a CRM export (folder or workbook)."
@@ -201,8 +206,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from acctkit.data.readers import find_table_files
     from acctkit.datasets import generate_tables, write_tables
+    from acctkit.errors import OutputError
 
+    if args.folder.is_dir() and not args.force:
+        existing = sorted(path.name for path in find_table_files(args.folder)[0].values())
+        if existing:
+            raise OutputError(
+                f"'{args.folder}' already holds a portfolio ({', '.join(existing)}); "
+                "choose an empty folder, or overwrite it with --force"
+            )
     tables = generate_tables(args.accounts, args.months, args.end, args.seed)
     paths = write_tables(tables, args.folder)
     rows = sum(len(t) for t in tables.values())
@@ -228,14 +242,16 @@ def _kpis(args: argparse.Namespace) -> int:
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
     from acctkit.outputs import write_table
 
+    _check_output(args.output, args.data)
     config = load_config(args.config)
     portfolio = _load(args)
     kpis = compute_kpis(portfolio, args.as_of, config=config)
+    if args.output:  # written before anything is printed: a closed console loses nothing
+        write_table(kpis, args.output)
     alerts = compute_alerts(kpis, config=config, lang=args.lang)
     summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio, lang=args.lang)
     print(summary.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     if args.output:
-        write_table(kpis, args.output)
         print(f"wrote {len(kpis.columns)} KPIs for {len(kpis)} accounts to {args.output}")
     return EXIT_OK
 
@@ -243,6 +259,7 @@ def _kpis(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from acctkit.model import EarlyWarningModel
 
+    _check_output(args.output, args.data)
     portfolio = _load(args)
     model = EarlyWarningModel(horizon_days=args.horizon_days, window_days=args.window_days)
     model.fit(portfolio, args.as_of)
@@ -263,6 +280,7 @@ def _score(args: argparse.Namespace) -> int:
     from acctkit.model import EarlyWarningModel, score_accounts
     from acctkit.outputs import write_table
 
+    _check_output(args.output, args.data)
     config = load_config(args.config)
     model = EarlyWarningModel.load(args.model)
     if args.as_of < model.as_of_:
@@ -273,13 +291,34 @@ def _score(args: argparse.Namespace) -> int:
         )
     portfolio = _load(args)
     risk = score_accounts(model, portfolio, args.as_of, config=config)
+    if args.output:  # written before anything is printed: a closed console loses nothing
+        write_table(risk, args.output)
     shown = risk[["risk_probability", "risk_band", f"drivers_{args.lang}"]]
     with _pandas_display():
         print(shown.sort_values("risk_probability", ascending=False).round(3).to_string())
     if args.output:
-        write_table(risk, args.output)
         print(f"wrote risk scores for {len(risk)} accounts to {args.output}")
     return EXIT_OK
+
+
+def _check_output(output: Path | None, data: Path) -> None:
+    """Refuse an output file inside the source data (source files are only ever read) or
+    with a suffix we cannot write, before any work is done."""
+    from acctkit.errors import OutputError
+    from acctkit.outputs import SUFFIXES
+
+    if output is None:
+        return
+    target, source = output.resolve(), data.resolve()
+    if target == source or source in target.parents:
+        raise OutputError(
+            f"refusing to write '{output}' inside the source data '{data}': source files "
+            "are only ever read; choose another folder"
+        )
+    if output.suffix.lower() not in SUFFIXES + (".skops",):
+        raise OutputError(
+            f"cannot write '{output}': use a file name ending in {', '.join(SUFFIXES)}"
+        )
 
 
 def _pandas_display():

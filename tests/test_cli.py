@@ -178,3 +178,42 @@ def test_init_mapping_writes_a_starter_and_refuses_to_overwrite(tmp_path):
     assert out.exists() and "[tables.accounts]" in out.read_text()
     again = run_cli("init-mapping", str(CRM / "hubspot"), "-o", str(out))
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_outputs_never_land_in_the_source_data(tmp_path):
+    import shutil
+
+    data = tmp_path / "portfolio"
+    shutil.copytree(WORKED, data)
+    before = folder_digest(data)
+    for command in (
+        ["kpis", str(data), "--as-of", "2026-06-30", "-o", str(data / "accounts.csv")],
+        ["kpis", str(data), "--as-of", "2026-06-30", "-o", str(data / "out" / "k.csv")],
+        ["train", str(data), "--as-of", "2026-06-30", "-o", str(data / "m.skops")],
+    ):
+        result = run_cli(*command)
+        assert result.returncode == 2, command
+        assert "inside the source data" in result.stderr and "Traceback" not in result.stderr
+    assert folder_digest(data) == before
+
+
+def test_generate_refuses_to_overwrite_a_portfolio_and_checks_its_date(tmp_path):
+    import shutil
+
+    data = tmp_path / "mine"
+    shutil.copytree(WORKED, data)
+    before = folder_digest(data)
+    result = run_cli("generate", str(data), "--accounts", "3", "--months", "3")
+    assert result.returncode == 2 and "already holds a portfolio" in result.stderr
+    assert folder_digest(data) == before
+    result = run_cli("generate", str(tmp_path / "new"), "--end", "2026-02-30")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    forced = run_cli("generate", str(data), "--accounts", "3", "--months", "3", "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_the_output_file_is_written_even_when_the_console_is_closed(tmp_path):
+    out = tmp_path / "k.csv"
+    command = f"{sys.executable} -m acctkit.cli kpis {WORKED} --as-of 2026-06-30 -o {out} | true"
+    subprocess.run(["bash", "-c", command], check=True, timeout=120)
+    assert out.exists() and "potential_score" in out.read_text()
