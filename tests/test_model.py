@@ -145,6 +145,8 @@ def test_load_refuses_files_that_are_not_models(tmp_path):
         EarlyWarningModel.load(tmp_path / "other.skops")
     with pytest.raises(ModelError, match="does not exist"):
         EarlyWarningModel.load(tmp_path / "missing.skops")
+    with pytest.raises(ModelError, match="is a folder"):
+        EarlyWarningModel.load(tmp_path)
 
 
 def test_too_few_positives_or_one_class_is_a_clear_error(portfolio):

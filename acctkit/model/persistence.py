@@ -51,6 +51,10 @@ def load_object(path: str | Path) -> object:
     import skops.io as sio
 
     path = Path(path)
+    if path.is_dir():
+        raise ModelError(
+            f"'{path}' is a folder; give the model file (e.g. {path}/early_warning.skops)"
+        )
     if not path.is_file():
         raise ModelError(f"model file '{path}' does not exist")
     try:
