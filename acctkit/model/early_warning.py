@@ -24,7 +24,9 @@ HOLDOUT_SHARE = 0.25
 FORMAT_VERSION = 1
 
 
-def _pipeline(C: float):
+def build_pipeline(C: float):
+    """The model's one Pipeline (impute with missing indicators, scale, balanced logistic
+    regression); the baselines and the exploration what-ifs fit the same shape."""
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
@@ -96,14 +98,14 @@ class EarlyWarningModel:
         holdout = panel[panel["snapshot_date"] >= holdout_start]
         _check_trainable(train, "the training part of the panel")
 
-        model = _pipeline(self.C).fit(train[features], train["label"])
+        model = build_pipeline(self.C).fit(train[features], train["label"])
         scores = {
             "model": model.predict_proba(holdout[features])[:, 1],
             "base rate": np.full(len(holdout), train["label"].mean()),
-            "NPS drift rule": _nps_rule(train, holdout),
+            "NPS drift rule": nps_rule_scores(train, holdout),
         }
-        self.metrics_ = _metrics(train, holdout, scores)
-        self.pipeline_ = _pipeline(self.C).fit(panel[features], panel["label"])
+        self.metrics_ = holdout_metrics(train, holdout, scores)
+        self.pipeline_ = build_pipeline(self.C).fit(panel[features], panel["label"])
         self.features_ = features
         self.as_of_ = pd.Timestamp(as_of).normalize()
         self.holdout_start_ = pd.Timestamp(holdout_start)
@@ -124,7 +126,7 @@ class EarlyWarningModel:
         names = list(self.pipeline_[:-1].get_feature_names_out(self.features_))
         frame = pd.DataFrame(
             {"coefficient": logit.coef_[0], "odds_ratio": np.exp(logit.coef_[0])},
-            index=pd.Index([_clean_name(n) for n in names], name="feature"),
+            index=pd.Index([input_name(n) for n in names], name="feature"),
         )
         intercept = pd.DataFrame(
             {"coefficient": logit.intercept_, "odds_ratio": np.exp(logit.intercept_)},
@@ -147,7 +149,7 @@ class EarlyWarningModel:
         current = self._current(portfolio, as_of)
         transformed = self.pipeline_[:-1].transform(current[self.features_])
         coef = self.pipeline_.named_steps["logit"].coef_[0]
-        names = [_clean_name(n) for n in self.pipeline_[:-1].get_feature_names_out(self.features_)]
+        names = [input_name(n) for n in self.pipeline_[:-1].get_feature_names_out(self.features_)]
         contributions = pd.DataFrame(
             transformed * coef, index=current.index, columns=[f"contribution_{n}" for n in names]
         )
@@ -274,13 +276,13 @@ def _evaluation_warnings(metrics: pd.DataFrame) -> list[str]:
     return warnings
 
 
-def _nps_rule(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
+def nps_rule_scores(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
     """The one-feature baseline: a logistic regression on NPS drift alone."""
-    rule = _pipeline(1.0).fit(train[["nps_score_drift"]], train["label"])
+    rule = build_pipeline(1.0).fit(train[["nps_score_drift"]], train["label"])
     return rule.predict_proba(holdout[["nps_score_drift"]])[:, 1]
 
 
-def _metrics(train: pd.DataFrame, holdout: pd.DataFrame, scores: dict) -> pd.DataFrame:
+def holdout_metrics(train: pd.DataFrame, holdout: pd.DataFrame, scores: dict) -> pd.DataFrame:
     from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
     y = holdout["label"].to_numpy()
@@ -303,7 +305,8 @@ def _metrics(train: pd.DataFrame, holdout: pd.DataFrame, scores: dict) -> pd.Dat
     return pd.DataFrame(rows).set_index("scorer")
 
 
-def _clean_name(name: str) -> str:
+def input_name(name: str) -> str:
+    """A model input's name as users read it (``missing_nps_score_drift``)."""
     return name.replace("missingindicator_", "missing_")
 
 

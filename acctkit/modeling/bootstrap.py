@@ -16,7 +16,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from acctkit.errors import ModelError
-from acctkit.model.early_warning import _clean_name, _pipeline
+from acctkit.model.early_warning import build_pipeline, input_name
 from acctkit.model.features import FEATURES
 
 
@@ -27,7 +27,7 @@ def coefficient_table(pipeline, features: Sequence[str]) -> pd.Series:
     for a missing-value indicator).
     """
     logit = pipeline.named_steps["logit"]
-    names = [_clean_name(n) for n in pipeline[:-1].get_feature_names_out(list(features))]
+    names = [input_name(n) for n in pipeline[:-1].get_feature_names_out(list(features))]
     values = np.append(logit.coef_[0], logit.intercept_[0])
     return pd.Series(values, index=pd.Index([*names, "intercept"], name="feature"))
 
@@ -75,11 +75,11 @@ def bootstrap_coefficients(
         raise ModelError(f"level: expected a coverage between 0 and 1, got {level}")
     features = list(features)
     values, label = panel[features].to_numpy(dtype=np.float64), panel["label"].to_numpy()
-    point = coefficient_table(_pipeline(C).fit(values, label), features)
+    point = coefficient_table(build_pipeline(C).fit(values, label), features)
     # Each fit is small: one BLAS thread is two to three times faster than several.
     with threadpool_limits(limits=1):
         draws = [
-            coefficient_table(_pipeline(C).fit(values[rows], label[rows]), features)
+            coefficient_table(build_pipeline(C).fit(values[rows], label[rows]), features)
             for rows in _resamples(panel["account_id"], n_bootstrap, seed)
             if len(np.unique(label[rows])) == 2
         ]

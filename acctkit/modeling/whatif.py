@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from acctkit.errors import ModelError
-from acctkit.model.early_warning import _metrics, _nps_rule, _pipeline
+from acctkit.model.early_warning import build_pipeline, holdout_metrics, nps_rule_scores
 from acctkit.model.features import build_panel
 from acctkit.modeling.bootstrap import coefficient_table
 from acctkit.modeling.evaluation import precision_at_k
@@ -128,7 +128,7 @@ class FeatureWhatIf:
             "model": _fit_score(train, holdout, base, model.C),
             name: _fit_score(train, holdout, extended, model.C),
             "base rate": np.full(len(holdout), train["label"].mean()),
-            "NPS drift rule": _nps_rule(train, holdout),
+            "NPS drift rule": nps_rule_scores(train, holdout),
         }
         self.predictions_ = holdout[["account_id", "snapshot_date", "label"]].assign(
             risk_probability=scores["model"], nps_rule=scores["NPS drift rule"]
@@ -137,9 +137,9 @@ class FeatureWhatIf:
         self.scorers_ = {"model": "risk_probability", name: "with_extra"}
         self.scorers_["NPS drift rule"] = "nps_rule"
         self.metrics_ = _with_precision(
-            _metrics(train, holdout, scores), self.predictions_, self.scorers_, self.k
+            holdout_metrics(train, holdout, scores), self.predictions_, self.scorers_, self.k
         )
-        pipeline = _pipeline(model.C).fit(panel[extended], panel["label"])
+        pipeline = build_pipeline(model.C).fit(panel[extended], panel["label"])
         self.coefficients_ = coefficient_table(pipeline, extended)
         self.features_ = extended
         self.panel_ = panel
@@ -147,7 +147,7 @@ class FeatureWhatIf:
 
 
 def _fit_score(train, holdout, features: list[str], C: float) -> np.ndarray:
-    pipeline = _pipeline(C).fit(train[features], train["label"])
+    pipeline = build_pipeline(C).fit(train[features], train["label"])
     return pipeline.predict_proba(holdout[features])[:, 1]
 
 

@@ -39,13 +39,13 @@ from acctkit.errors import RenderError
 from acctkit.outputs import write_bytes_atomic
 from acctkit.review.kernel import KernelSession, kill_sessions, process_memory_peak_mb
 from acctkit.review.rendering import (
-    _heading,
-    _papermill_path,
-    _Paths,
-    _section_of,
-    _stamp,
+    NotebookPaths,
     export_html,
     make_exporter,
+    markdown_heading,
+    papermill_path,
+    section_of,
+    stamp_report,
 )
 
 ENGINES = ("fresh", "warm")
@@ -307,11 +307,11 @@ class _Worker:
 
     def _render(self, job: ReportJob, timings: dict[str, float]) -> tuple[dict, int]:
         clock_start = time.perf_counter()
-        paths = _Paths(Path(job.notebook), Path(job.html), Path(job.executed))
+        paths = NotebookPaths(Path(job.notebook), Path(job.html), Path(job.executed))
         for stale in (paths.html, paths.notebook, paths.failed):
             stale.unlink(missing_ok=True)
         notebook = papermill.execute_notebook(
-            _papermill_path(paths.source),
+            papermill_path(paths.source),
             None,
             job.parameters,
             prepare_only=True,
@@ -336,7 +336,7 @@ class _Worker:
         sections = clock.finish()
         self._release(session)
         writing = time.perf_counter()
-        _stamp(
+        stamp_report(
             notebook,
             paths,
             title=job.title,
@@ -377,7 +377,9 @@ class _Worker:
             self.session = None
         session.stop()
 
-    def _failure(self, error, notebook, paths: _Paths, clock: _CellClock, job) -> RenderError:
+    def _failure(
+        self, error, notebook, paths: NotebookPaths, clock: _CellClock, job
+    ) -> RenderError:
         """A RenderError for a failed run; the partial notebook is kept for triage."""
         name = paths.source.name
         cell_index = clock.cell_index
@@ -399,7 +401,7 @@ class _Worker:
         if kind != "kernel_start":
             write_bytes_atomic(paths.failed, nbformat.writes(notebook).encode("utf-8"))
             kept = paths.failed
-        section = _section_of(kept, cell_index) if kept else None
+        section = section_of(kept, cell_index) if kept else None
         return RenderError(
             _describe(error, kind, name, section, self.settings.timeout),
             kind=kind,
@@ -432,7 +434,7 @@ def _section_names(notebook: nbformat.NotebookNode) -> list[str]:
     names, current = [], "(setup)"
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            headings = [_heading(line) for line in cell.source.splitlines()]
+            headings = [markdown_heading(line) for line in cell.source.splitlines()]
             current = next((heading for heading in reversed(headings) if heading), current)
         names.append(current)
     return names

@@ -32,14 +32,14 @@ from traitlets.config import Config
 
 from acctkit.errors import RenderError
 from acctkit.review.rendering import (
-    _KERNEL_ARGUMENTS,
-    _CallerPythonKernelManager,
-    _connection_settings,
+    KERNEL_ARGUMENTS,
+    CallerPythonKernelManager,
+    connection_settings,
 )
 
 #: As nbclient starts its kernels (for render): history in memory, not in one SQLite file
 #: that every parallel kernel would lock in turn.
-_ARGUMENTS = [*_KERNEL_ARGUMENTS, "--HistoryManager.hist_file=:memory:"]
+_ARGUMENTS = [*KERNEL_ARGUMENTS, "--HistoryManager.hist_file=:memory:"]
 
 #: Run once in a new warm kernel: import what a report imports first (matplotlib's inline
 #: backend configures itself then), and remember the state every report must start from.
@@ -187,8 +187,8 @@ class KernelSession:
         return time.perf_counter() - started
 
     async def _start(self, socket_folder: Path | None) -> None:
-        config = Config({"KernelManager": _connection_settings(socket_folder)})
-        self._manager = _CallerPythonKernelManager(config=config)
+        config = Config({"KernelManager": connection_settings(socket_folder)})
+        self._manager = CallerPythonKernelManager(config=config)
         await self._manager.start_kernel(extra_arguments=_ARGUMENTS, cwd=self.cwd)
         client = self._manager.client()
         client.allow_stdin = False

@@ -50,7 +50,7 @@ REMOVE_OUTPUT_TAGS = frozenset({"remove-output"})
 KINDS = ("invalid_arguments", "kernel_start", "notebook_error", "timeout", "kernel_died")
 
 # Plain PNG at the figure's own dpi (no retina), whatever the user's IPython profile says.
-_KERNEL_ARGUMENTS = ("--InlineBackend.figure_formats=png",)
+KERNEL_ARGUMENTS = ("--InlineBackend.figure_formats=png",)
 # Outputs a customer-facing report never shows; scripts would also need the network.
 _SCRIPT_MIMETYPES = ("application/javascript", "application/vnd.jupyter.widget-view+json")
 _PAPERMILL_MARKER_TAG = "papermill-error-cell-tag"
@@ -89,7 +89,7 @@ class _KernelOptions:
 
 
 @dataclass(frozen=True)
-class _Paths:
+class NotebookPaths:
     source: Path
     html: Path
     notebook: Path
@@ -113,7 +113,7 @@ class _Progress:
         self.cell_index = cell_index
 
 
-class _CallerPythonKernelManager(AsyncKernelManager):
+class CallerPythonKernelManager(AsyncKernelManager):
     """Start an IPython kernel on the caller's own interpreter, whatever kernelspecs exist.
 
     A ``python3`` kernelspec found first in the user's or the system's Jupyter paths may
@@ -240,7 +240,7 @@ def check_parameters(
     RenderError
         ``kind="invalid_arguments"``, listing every problem at once.
     """
-    declared = papermill.inspect_notebook(_papermill_path(notebook))
+    declared = papermill.inspect_notebook(papermill_path(notebook))
     problems = [_parameter_problem(name, value, declared) for name, value in parameters.items()]
     problems = [problem for problem in problems if problem]
     if problems:
@@ -342,7 +342,8 @@ def render(
         executing = time.perf_counter()
         nb, progress = _execute(paths, running, parameters, kernel, label)
         execute_seconds = time.perf_counter() - executing
-        _stamp(nb, paths, title=title, subtitle=subtitle, date=date, lang=parameters.get("lang"))
+        language = parameters.get("lang")
+        stamp_report(nb, paths, title=title, subtitle=subtitle, date=date, lang=language)
         write_bytes_atomic(paths.notebook, nbformat.writes(nb).encode("utf-8"))
         exported = time.perf_counter()
         export_html(nb, paths.html, exporter=exporter)
@@ -360,14 +361,14 @@ def render(
     )
 
 
-def _execute(paths: _Paths, running: Path, parameters, kernel: _KernelOptions, label):
+def _execute(paths: NotebookPaths, running: Path, parameters, kernel: _KernelOptions, label):
     """Run the notebook with papermill into ``running``; translate every failure."""
     progress = _Progress()
     with _kernel_socket_folder(kernel.transport) as socket_folder:
         try:
             nb = papermill.execute_notebook(
-                _papermill_path(paths.source),
-                _papermill_path(running),
+                papermill_path(paths.source),
+                papermill_path(running),
                 parameters,
                 kernel_name=kernel.name or "python3",
                 progress_bar=False,
@@ -395,23 +396,23 @@ def _kernel_socket_folder(transport: str) -> Iterator[Path | None]:
 def _engine_options(kernel: _KernelOptions, socket_folder, progress) -> dict[str, object]:
     """Keyword arguments that papermill hands to nbclient's NotebookClient."""
     options: dict[str, object] = {
-        "extra_arguments": list(_KERNEL_ARGUMENTS),
+        "extra_arguments": list(KERNEL_ARGUMENTS),
         "on_notebook_start": progress.kernel_ready,
         "on_cell_start": progress.cell_started,
-        "config": Config({"KernelManager": _connection_settings(socket_folder)}),
+        "config": Config({"KernelManager": connection_settings(socket_folder)}),
         # The kernel is thrown away once its outputs are in: a graceful shutdown costs about
         # 0.3 s, and now and then 3 s more when ipykernel is slow to answer the request.
         "shutdown_kernel": "immediate",
     }
     if kernel.name is None:
-        options["kernel_manager_class"] = _CallerPythonKernelManager
+        options["kernel_manager_class"] = CallerPythonKernelManager
     if kernel.cwd is not None:
         # nbclient starts the kernel there; papermill's own cwd= would chdir this process.
         options["resources"] = {"metadata": {"path": str(kernel.cwd)}}
     return options
 
 
-def _connection_settings(socket_folder: Path | None) -> dict[str, str]:
+def connection_settings(socket_folder: Path | None) -> dict[str, str]:
     """IPC sockets in a private folder, else TCP with CurveZMQ encryption when available.
 
     Either way other local users cannot read the kernel's traffic, and ipykernel (7.x) does
@@ -446,7 +447,7 @@ def _failure(error, kind, paths, running, progress, kernel, label) -> RenderErro
         os.replace(running, paths.failed)
         kept = paths.failed
     cell_index = getattr(error, "cell_index", progress.cell_index)
-    section = _section_of(kept, cell_index) if kept else None
+    section = section_of(kept, cell_index) if kept else None
     message = _failure_summary(error, kind, paths.source.name, section, kernel.timeout)
     if kept:
         message += f" (partial notebook kept at {kept})"
@@ -467,7 +468,7 @@ def _failure_summary(error, kind: str, name: str, section: str | None, timeout) 
     return f"could not start a kernel for {name}: {type(error).__name__}: {error}"
 
 
-def _section_of(notebook_path: Path, cell_index: int | None) -> str | None:
+def section_of(notebook_path: Path, cell_index: int | None) -> str | None:
     """The nearest markdown heading above a cell of the executed notebook."""
     if cell_index is None:
         return None
@@ -476,14 +477,14 @@ def _section_of(notebook_path: Path, cell_index: int | None) -> str | None:
     cells = [c for c in nb.cells if _PAPERMILL_MARKER_TAG not in c.metadata.get("tags", [])]
     for cell in reversed(cells[:cell_index]):
         if cell.cell_type == "markdown":
-            headings = [_heading(line) for line in cell.source.splitlines()]
+            headings = [markdown_heading(line) for line in cell.source.splitlines()]
             headings = [h for h in headings if h]
             if headings:
                 return headings[-1]
     return None
 
 
-def _heading(line: str) -> str | None:
+def markdown_heading(line: str) -> str | None:
     stripped = line.strip()
     if not stripped.startswith("#"):
         return None
@@ -493,7 +494,7 @@ def _heading(line: str) -> str | None:
     return text.strip().rstrip("#").strip() or None
 
 
-def _plan_paths(notebook_in, html_out, notebook_out, label) -> _Paths:
+def _plan_paths(notebook_in, html_out, notebook_out, label) -> NotebookPaths:
     source = Path(notebook_in)
     html = Path(html_out)
     notebook = Path(notebook_out) if notebook_out is not None else html.with_suffix(".ipynb")
@@ -510,7 +511,7 @@ def _plan_paths(notebook_in, html_out, notebook_out, label) -> _Paths:
         raise RenderError(
             _labelled("; ".join(problems), label), kind="invalid_arguments", label=label
         )
-    return _Paths(source=source, html=html, notebook=notebook)
+    return NotebookPaths(source=source, html=html, notebook=notebook)
 
 
 def _check_options(title, subtitle, date, kernel: _KernelOptions, label) -> None:
@@ -614,7 +615,7 @@ _FOOTER = {
 }
 
 
-def _stamp(nb, paths: _Paths, *, title, subtitle, date, lang=None) -> None:
+def stamp_report(nb, paths: NotebookPaths, *, title, subtitle, date, lang=None) -> None:
     """Record the report header, language and footer, and the final notebook path, in the
     executed notebook (the template reads them from ``metadata.acctkit``)."""
     report = dict(nb.metadata.get("acctkit", {}))
@@ -634,7 +635,7 @@ def _stamp(nb, paths: _Paths, *, title, subtitle, date, lang=None) -> None:
     nb.metadata.setdefault("papermill", {})["output_path"] = str(paths.notebook)
 
 
-def _papermill_path(path: str | os.PathLike) -> str:
+def papermill_path(path: str | os.PathLike) -> str:
     """A local path for papermill, which runs str.format on it: braces are doubled."""
     return str(path).replace("{", "{{").replace("}", "}}")
 
