@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from acctkit.errors import AcctkitError
+from acctkit.review.startup import skip_iri_grammars
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT = 0, 1, 2
 
@@ -19,6 +20,7 @@ DEMO_DATA = Path("data/demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_iri_grammars()  # 0.9 s less start-up for the commands that render notebooks
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 import pandas as pd
@@ -593,8 +594,12 @@ class Labels:
             return default
 
 
+@lru_cache(maxsize=8)
 def labels(lang: str = "en") -> Labels:
     """The labels of every KPI column, family, band, segment, alert and severity.
+
+    Built once per language (the result is immutable): a report asks for them hundreds
+    of times.
 
     Parameters
     ----------

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import util
 
 from acctkit.errors import ReportError
 from acctkit.review.engines import (
@@ -30,12 +27,10 @@ from acctkit.review.engines import (
     ReportJob,
     ReportOutcome,
     close_workers,
-    kill_kernels,
     prime_worker,
     run_job,
 )
-
-_PARENT_POLL_SECONDS = 0.5
+from acctkit.review.worker import start_local_worker
 
 
 def open_pool(settings: EngineSettings, *, workers: int, scheduler: str | None = None):
@@ -106,7 +101,7 @@ class LocalPool:
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_local_worker,
+            initializer=start_local_worker,
             initargs=(os.getpid(),),
         )
 
@@ -185,19 +180,3 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     for process in list(getattr(pool, "_processes", {}).values()):
         if process.is_alive():
             process.terminate()
-
-
-def _start_local_worker(parent_pid: int) -> None:
-    """Initializer of a local worker: stop kernels at exit, and die with the parent."""
-    util.Finalize(None, close_workers, exitpriority=10)
-    watcher = threading.Thread(
-        target=_watch_parent, args=(parent_pid,), name="acctkit-parent-watch", daemon=True
-    )
-    watcher.start()
-
-
-def _watch_parent(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(_PARENT_POLL_SECONDS)
-    kill_kernels()
-    os._exit(1)
