@@ -31,7 +31,7 @@ from pathlib import Path
 
 from acctkit import __version__
 from acctkit.display import date as display_date
-from acctkit.errors import ModelError, ReportError
+from acctkit.errors import ModelError, OutputError, ReportError
 from acctkit.outputs import write_table
 from acctkit.review.bundle import META_FILE
 from acctkit.review.engines import ReportJob
@@ -190,6 +190,9 @@ def run_reports(
     ReportError
         Bad arguments, notebooks whose parameters do not match, a model file that cannot
         be read, or another run holding the output folder; nothing was written.
+    OutputError
+        The output folder cannot be written (read-only, full): the run stops at the first
+        file that cannot be written and publishes nothing; the month's folder is as it was.
     """
     started = time.monotonic()
     plan = make_plan(
@@ -280,6 +283,9 @@ class _Run:
                 self._render(pool, pending)
             self.record.save("complete", force=True)
             folder = self.month.publish()
+        except OutputError as error:
+            kept = self._abandon()
+            raise OutputError(self._unwritten(error, kept)) from None
         except BaseException:
             self._abandon()
             raise
@@ -377,11 +383,13 @@ class _Run:
             for outcome in pool.results(self._account_job(a) for a in pending):
                 self.record.record(outcome)
                 self.show.advance(outcome)
+                _stop_if_unwritable(outcome)
                 self.record.save("running")
         finally:
             self.show.close()
         (outcome,) = pool.results([self._portfolio_job()])
         self.record.record_portfolio(outcome)
+        _stop_if_unwritable(outcome)
         if not outcome.ok:
             self.show.note(f"failed: the portfolio review: {outcome.error}")
             title = f"{portfolio_title(self.plan)} {self.plan.as_of}"
@@ -423,15 +431,31 @@ class _Run:
             date=display_date(self.plan.as_of, self.plan.lang),
         )
 
-    def _abandon(self) -> None:
-        """Keep what an interrupted run finished for ``--resume``; drop an empty staging."""
+    def _abandon(self) -> bool:
+        """Keep what an interrupted run finished for ``--resume``; drop an empty staging.
+
+        Returns True when the staging folder is kept.
+        """
         if self.record.rendered():
             try:
                 self.record.save("interrupted", force=True)
             except Exception:  # noqa: BLE001 - the error that stopped the run matters more
                 pass
-        else:
-            self.month.discard([self.staging])
+            return True
+        self.month.discard([self.staging])
+        return False
+
+    def _unwritten(self, error: OutputError, kept: bool) -> str:
+        """The message of a run stopped by a file it could not write."""
+        final = self.month.final
+        state = f"'{final}' is as it was" if final.exists() else f"'{final}' was not created"
+        message = f"{error}; the {self.plan.month} reports were not published: {state}"
+        if kept:
+            message += (
+                f"; the {len(self.record.rendered())} complete reports are kept in "
+                f"'{self.staging}' for --resume once the folder can be written"
+            )
+        return message
 
     def _result(self, folder: Path) -> BatchResult:
         return BatchResult(
@@ -458,6 +482,20 @@ class _Run:
             f"{result.seconds:.1f} s in all, {result.reports_per_minute:.1f} reports per minute",
             f"open {result.index}",
         )
+
+
+def _stop_if_unwritable(outcome) -> None:
+    """A report whose files could not be written (read-only or full disk) stops the run:
+    every other report would fail the same way, and publishing the month would replace the
+    previous one with a month of failures."""
+    if outcome.ok:
+        return
+    error = outcome.error or ""
+    prefix = f"{OutputError.__name__}: "  # how a worker reports an OutputError it met
+    if outcome.kind == "output":
+        raise OutputError(error)
+    if outcome.kind == "internal" and error.startswith(prefix):
+        raise OutputError(error.removeprefix(prefix))
 
 
 def _load_model(model):

@@ -17,7 +17,7 @@ import socket
 import sys
 from pathlib import Path
 
-from acctkit.errors import ReportError
+from acctkit.errors import OutputError, ReportError
 
 LOCK_FILE = ".acctkit-report.lock"
 
@@ -80,25 +80,30 @@ class RunLock:
         Raises
         ------
         ReportError
-            Another run holds the lock (its pid, host and start time are in the message),
-            or the lock file cannot be created.
+            Another run holds the lock (its pid, host and start time are in the message).
+        OutputError
+            The output folder cannot be written (read-only, full, not allowed).
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
-            message = f"cannot create the lock file {self.path}: {error.strerror}"
-            raise ReportError(message) from None
+            raise OutputError(_unwritable_message(self.path, error)) from None
         if not _try_lock(fd):
             holder = _read_holder(fd)
             os.close(fd)
             raise ReportError(_locked_message(self.path.parent, holder))
         self.stale = _read_holder(fd)
         record = json.dumps(_holder_record()).encode()
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.truncate(fd, 0)
-        os.write(fd, record)
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.truncate(fd, 0)
+            os.write(fd, record)
+            os.fsync(fd)
+        except OSError as error:  # a full disk: not even the holder's few bytes fit
+            _unlock(fd)
+            os.close(fd)
+            raise OutputError(_unwritable_message(self.path, error)) from None
         self._fd = fd
         return self
 
@@ -137,6 +142,13 @@ def _read_holder(fd: int) -> dict | None:
     except ValueError:
         return None
     return holder if isinstance(holder, dict) else None
+
+
+def _unwritable_message(path: Path, error: OSError) -> str:
+    return (
+        f"cannot write to the output folder '{path.parent}': {error.strerror or error} "
+        f"(while writing its lock file {path.name})"
+    )
 
 
 def _locked_message(folder: Path, holder: dict | None) -> str:

@@ -8,6 +8,12 @@ published month as it was plus its own staging folder, which ``--resume`` reuses
 ``<out>/<month>`` and ``<out>/.<month>.*`` are ever touched: other months are left alone.
 Every method must be called by the holder of the output folder's
 :class:`~acctkit.review.lock.RunLock`.
+
+A run publishes exactly its own output: the published month holds the accounts that run
+selected and nothing else (a second run with fewer accounts drops the pages of the others;
+``--resume`` copies an earlier run's pages in only for accounts it selects, with the same
+inputs). File system errors (read-only or full disk) raise
+:class:`~acctkit.errors.OutputError` naming the folder.
 """
 
 from __future__ import annotations
@@ -19,7 +25,11 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from acctkit.errors import OutputError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -58,7 +68,8 @@ class MonthFolder:
         """
         olds = sorted(self.out.glob(f".{self.month}.old-*"))
         if olds and not self.final.exists():
-            os.rename(olds.pop(), self.final)
+            with _output_errors(self.out):
+                os.rename(olds.pop(), self.final)
         for old in olds:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -73,9 +84,10 @@ class MonthFolder:
 
     def create(self, *subfolders: str) -> Path:
         """Create the staging folder (and ``subfolders`` in it); returns it."""
-        self.staging.mkdir(parents=True)
-        for name in subfolders:
-            (self.staging / name).mkdir()
+        with _output_errors(self.out):
+            self.staging.mkdir(parents=True)
+            for name in subfolders:
+                (self.staging / name).mkdir()
         return self.staging
 
     def discard(self, folders: list[Path]) -> None:
@@ -85,15 +97,16 @@ class MonthFolder:
 
     def publish(self) -> Path:
         """Put the staging folder in place of the month's folder and delete the old one."""
-        if not self.final.exists():
-            os.rename(self.staging, self.final)
-        elif _exchange(self.staging, self.final):
-            shutil.rmtree(self.staging)  # it now holds the previous month
-        else:
-            old = self.out / f".{self.month}.old-{self.run_id}"
-            os.rename(self.final, old)
-            os.rename(self.staging, self.final)
-            shutil.rmtree(old, ignore_errors=True)
+        with _output_errors(self.out):
+            if not self.final.exists():
+                os.rename(self.staging, self.final)
+            elif _exchange(self.staging, self.final):
+                shutil.rmtree(self.staging, ignore_errors=True)  # it now holds the old month
+            else:
+                old = self.out / f".{self.month}.old-{self.run_id}"
+                os.rename(self.final, old)
+                os.rename(self.staging, self.final)
+                shutil.rmtree(old, ignore_errors=True)
         return self.final
 
 
@@ -103,13 +116,27 @@ def link_or_copy(source: Path, target: Path) -> None:
     A hard link shares the bytes, so deleting the old month later keeps them; the file is
     complete from the moment its name appears.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    with _output_errors(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+            try:
+                shutil.copy2(source, temporary)
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def _output_errors(folder: Path) -> Iterator[None]:
+    """Turn an OSError of the file system into an OutputError naming ``folder``."""
     try:
-        os.link(source, target)
-    except OSError:
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError(f"cannot write to '{folder}': {reason}") from None
 
 
 def _exchange(first: Path, second: Path) -> bool:
