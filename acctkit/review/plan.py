@@ -93,9 +93,13 @@ def make_plan(
         problems.append(f"jobs must be a positive whole number: {jobs!r}")
     if not _positive_int(recycle_every):
         problems.append(f"recycle_every must be a positive whole number: {recycle_every!r}")
-    if notebooks == (None, None):
-        notebooks = default_notebooks()
-    notebooks = tuple(Path(path or "") for path in notebooks)
+    if None in notebooks:  # either may be given alone: the other is the default one
+        defaults = default_notebooks()
+        notebooks = tuple(
+            default if path is None else path
+            for path, default in zip(notebooks, defaults, strict=True)
+        )
+    notebooks = tuple(Path(path) for path in notebooks)
     problems += [f"{path} is not a notebook" for path in notebooks if not path.is_file()]
     if problems:
         raise ReportError("; ".join(problems))

@@ -303,8 +303,9 @@ def parse_links(account_links: str | Mapping[str, str] | None) -> dict[str, str]
     Raises
     ------
     ReportError
-        When it is not a JSON object of strings, or a URL is not relative (it has a scheme
-        such as ``https:`` or ``javascript:``, a host, or starts with ``/``).
+        When it is not a JSON object of strings, or a URL does not stay below the page's
+        folder (it has a scheme such as ``https:`` or ``javascript:``, a host, starts with
+        ``/``, holds a ``..`` segment or a backslash).
     """
     links = _json(account_links, dict, "account_links", "an object {account_id: URL}")
     bad = [
@@ -389,5 +390,12 @@ def _json(value, kind: type, name: str, expected: str):
 
 
 def _is_relative(url: str) -> bool:
+    """A link to a file below the page's folder: no scheme, host, root, ``..`` or ``\\``."""
     parts = urlsplit(url.strip())
-    return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and not url.strip().startswith("/")
+        and "\\" not in url
+        and ".." not in parts.path.split("/")
+    )
