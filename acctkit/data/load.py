@@ -159,10 +159,11 @@ def _read_source(
         return read_mapped_tables(path, mapping)
     if path.is_file():
         try:
-            return read_workbook(path), [], []
+            raws, problems = read_workbook(path)
+            return raws, problems, [note for raw in raws.values() for note in header_notes(raw)]
         except Exception as exc:  # openpyxl raises many kinds on damaged files
             raise DataValidationError(
-                [Problem("portfolio", f"cannot read the workbook: {exc}")], source=str(path)
+                [Problem("portfolio", read_failure(exc), file=path.name)], source=str(path)
             ) from None
     files, problems = find_table_files(path)
     raws = {}
@@ -199,6 +200,15 @@ def _assemble(
         frame, found = parse_table(raws[name], date_order=date_order)
         typed[name] = frame
         problems.extend(found)
+    if "accounts" in typed and typed["accounts"].empty:
+        if not any(p.table == "accounts" for p in problems):  # not when its header is wrong
+            problems.append(
+                Problem(
+                    "accounts",
+                    "has no data rows: a portfolio needs at least one account",
+                    file=raws["accounts"].label,
+                )
+            )
     codes: dict = {}
     if "accounts" in typed:
         found, codes = check_references(typed, raws, unreliable(problems, raws))

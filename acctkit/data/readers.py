@@ -12,12 +12,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from acctkit.data.portfolio import TABLE_NAMES
 from acctkit.errors import Problem
@@ -34,6 +37,8 @@ def read_failure(exc: Exception) -> str:
     if isinstance(exc, UnreadableFile):
         return str(exc)
     first = (str(exc).strip().splitlines() or [""])[0]
+    if isinstance(exc, zipfile.BadZipFile) or "is not a zip file" in first:
+        return "is not a readable .xlsx workbook (damaged, cut short, or not an .xlsx file)"
     if "magic bytes" in first or "Parquet" in first:
         return "is not a readable Parquet file (damaged or not Parquet)"
     if isinstance(exc, UnicodeError):
@@ -46,6 +51,16 @@ def read_failure(exc: Exception) -> str:
 
 
 FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
+# A valid UTF-8 multi-byte character: a file holding some is UTF-8, at least in part.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+# Files of another format given a CSV name, by their first bytes.
+_SIGNATURES = (
+    (b"PK\x03\x04", "is an Excel workbook (or another zip file), not CSV text"),
+    (b"PAR1", "is a Parquet file, not CSV text"),
+    (b"\xd0\xcf\x11\xe0", "is an old-style Excel .xls workbook, not CSV text"),
+)
 FALLBACK_ENCODING = "cp1252"  # what Excel on Windows writes for "CSV" in Western locales
 ENCODING_NAMES = {"cp1252": "Windows Western European", "latin-1": "ISO Western European"}
 
@@ -116,10 +131,12 @@ def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
 def read_file(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
     """Read one table file. Raises ``ValueError`` with a readable reason when it cannot."""
     suffix = path.suffix.lower()
+    if suffix in (".parquet", ".xlsx", ".xlsm") and path.stat().st_size == 0:
+        raise UnreadableFile("is empty (0 bytes)")
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(name, path, encoding=encoding)
     if suffix == ".parquet":
-        return RawTable(name, pd.read_parquet(path), path.name)
+        return RawTable(name, _read_parquet(path), path.name)
     if suffix in (".xlsx", ".xlsm"):
         return read_sheet(name, path, None)
     if suffix == ".xls":
@@ -129,16 +146,48 @@ def read_file(name: str, path: Path, *, encoding: str | None = None) -> RawTable
     raise UnreadableFile("is not a CSV, Parquet or .xlsx file")
 
 
-def read_workbook(path: Path) -> dict[str, RawTable]:
-    """Read every sheet of an Excel workbook named after a table."""
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file's columns; binary columns (bytes) as text, as every other reader gives."""
+    import pyarrow.parquet as pq
+
+    frame = pd.read_parquet(path)
+    schema = pq.read_schema(path)
+    for field_ in schema:
+        binary = pa.types.is_binary(field_.type) or pa.types.is_large_binary(field_.type)
+        if (binary or pa.types.is_fixed_size_binary(field_.type)) and field_.name in frame:
+            frame[field_.name] = frame[field_.name].map(_bytes_as_text, na_action="ignore")
+    return frame
+
+
+def _bytes_as_text(value):
+    # Undecodable bytes stay visible (U+FFFD) in the messages that show them.
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read every sheet of an Excel workbook named after a table; a sheet that cannot be
+    read (an empty one) is a problem naming it, and the other sheets are still read."""
     sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=None, engine="openpyxl")
-    return {
-        name.strip().lower(): _sheet_table(
-            name.strip().lower(), grid, f"{path.name}, sheet '{name}'"
-        )
-        for name, grid in sheets.items()
-        if name.strip().lower() in TABLE_NAMES
-    }
+    raws, problems, seen = {}, [], {}
+    for sheet, grid in sheets.items():
+        name, label = sheet.strip().lower(), f"{path.name}, sheet '{sheet}'"
+        if name not in TABLE_NAMES:
+            continue
+        if name in seen:  # 'accounts' and 'Accounts ': which one is meant?
+            problems.append(
+                Problem(
+                    name,
+                    f"several sheets for this table ('{seen[name]}', '{sheet}'); keep one",
+                    file=path.name,
+                )
+            )
+            continue
+        seen[name] = sheet
+        try:
+            raws[name] = _sheet_table(name, grid, label)
+        except UnreadableFile as exc:
+            problems.append(Problem(name, str(exc), file=label))
+    return raws, problems
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -176,7 +225,14 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
     Excel in a French locale writes ``;`` with a decimal comma, so a ``;`` file is read
     with ``,`` as its decimal mark.
     """
-    text, detected = decode(path.read_bytes(), encoding)
+    data = path.read_bytes()
+    _refuse_other_formats(data)
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if encoding is None and not utf16 and b"\x00" in data:
+        raise UnreadableFile(_nul_message(data))
+    text, detected = decode(data, encoding)
+    if "\x00" in text:
+        raise UnreadableFile(_nul_message(data))
     if not text.strip():
         raise UnreadableFile("is empty (no header row)")
     separator = _detect_separator(text)
@@ -192,9 +248,12 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
         )
     except pd.errors.ParserError as exc:
         raise UnreadableFile(_parser_message(str(exc), separator)) from None
+    blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
+    short = _short_rows(text, grid, blank, separator)
+    if short:
+        raise UnreadableFile(_short_rows_message(short, grid, separator))
     # The header is set by hand so that duplicated names stay visible to validation
     # (pandas would rename the second 'x' to 'x.1').
-    blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
     frame, rows = _with_header(grid, is_blank=blank)
     return RawTable(
         name,
@@ -218,11 +277,23 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str | None]:
         except UnicodeDecodeError as exc:
             raise UnreadableFile(f"is not {encoding} text (byte {exc.start})") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), None
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                "is UTF-16 text (it starts with a byte order mark) that cannot be decoded at "
+                f"byte {exc.start} ({exc.reason}): the file may be cut short or damaged"
+            ) from None
     try:
         return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(raw):  # UTF-8 accents elsewhere: a guess would garble them
+            line = raw[: exc.start].count(b"\n") + 1
+            raise UnreadableFile(
+                f"is partly UTF-8 and partly another encoding (line {line} holds the byte "
+                f"0x{raw[exc.start]:02x}, which is not UTF-8, while other accents are): "
+                "save it again as 'CSV UTF-8'"
+            ) from None
     try:
         return raw.decode(FALLBACK_ENCODING), FALLBACK_ENCODING
     except UnicodeDecodeError:
@@ -273,16 +344,120 @@ def _column_letter(index: int) -> str:
 
 def _parser_message(message: str, separator: str) -> str:
     """pandas' tokenizer message, said in the file's terms."""
-    import re
-
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:  # pandas counts records from 0, the header included
+        row = int(unclosed.group(1)) + 1
+        return (
+            f"the quoted value that starts on row {row} is never closed (no closing '\"'): "
+            "the file may be cut short, or a quote is missing"
+        )
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if not found:
         return f"cannot be read as CSV ({message.strip()})"
     expected, line, saw = found.groups()
-    shown = {"\t": "tab", ",": "','", ";": "';'"}.get(separator, repr(separator))
     return (
-        f"row {line} has {saw} cells but the header has {expected} (separator {shown}); "
-        "a value containing the separator must be quoted"
+        f"row {line} has {saw} cells but the header has {expected} (separator "
+        f"{_separator_name(separator)}); a value containing the separator must be quoted"
+    )
+
+
+def _separator_name(separator: str) -> str:
+    return {"\t": "tab", ",": "','", ";": "';'"}.get(separator, repr(separator))
+
+
+def _refuse_other_formats(data: bytes) -> None:
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise UnreadableFile(f"{what}: give it its real extension, or save it as CSV")
+
+
+def _nul_message(data: bytes) -> str:
+    """Why a file holding NUL bytes is not read: UTF-16 without its byte order mark (every
+    other byte of ASCII text is NUL), or not text at all."""
+    sample = data[:4000]
+    half = max(len(sample) // 2, 1)
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) > 0.5 * half and min(even, odd) < 0.05 * half:
+        return (
+            "looks like UTF-16 text without a byte order mark, which cannot be told from "
+            "binary data: save it as 'CSV UTF-8'"
+        )
+    return "is not CSV text (it holds NUL bytes, as binary files do)"
+
+
+def _short_rows(
+    text: str, grid: pd.DataFrame, blank: pd.DataFrame, separator: str
+) -> list[tuple[int, int]]:
+    """(file row, cell count) of each row with fewer cells than the header's named columns.
+
+    pandas pads a short row with empty cells, so only a row whose last named cell is empty
+    (and that is not wholly blank) may be short; Arrow's parser then says quickly whether
+    any row is, and only then are the rows counted one by one, with their numbers.
+    """
+    named = np.flatnonzero(~blank.iloc[0].to_numpy())
+    if len(named) == 0 or named[-1] == 0:  # a one-column file has no short row
+        return []
+    needed = int(named[-1]) + 1
+    body = blank.iloc[1:, :needed].to_numpy()
+    maybe = body[:, needed - 1] & ~body.all(axis=1)
+    if not maybe.any() or not _ragged(text, separator):
+        return []
+    counts = _cell_counts(text, separator)
+    if len(counts) < len(grid):  # not split as pandas split it: do not guess
+        return []
+    candidates = np.flatnonzero(maybe) + 1  # grid rows: 0 is the header
+    return [(int(i) + 1, counts[i]) for i in candidates if counts[i] < needed]
+
+
+def _ragged(text: str, separator: str) -> bool:
+    """Whether some record has another number of cells than the first (blank lines aside)."""
+    import pyarrow.csv as pa_csv
+
+    found = []
+
+    def invalid(row) -> str:
+        found.append(row)
+        return "skip"
+
+    try:
+        pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8", errors="replace")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=separator, newlines_in_values=True, invalid_row_handler=invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=["f0"], column_types={"f0": pa.string()}
+            ),
+        )
+    except Exception:  # Arrow could not tell: count the cells one by one
+        return True
+    return bool(found)
+
+
+def _cell_counts(text: str, separator: str) -> list[int]:
+    """The number of cells of each record (a blank line: 1), as pandas splits them."""
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        return [max(len(record), 1) for record in reader]
+    except csv.Error:  # e.g. a cell longer than the csv module allows
+        return []
+
+
+def _short_rows_message(short: list[tuple[int, int]], grid: pd.DataFrame, separator: str) -> str:
+    width, shown = grid.shape[1], _separator_name(separator)
+    advice = "the file may be cut short, or a value lost its separator"
+    if len(short) == 1:
+        row, count = short[0]
+        return (
+            f"row {row} has {count} cell{'s' if count != 1 else ''} but the header has "
+            f"{width} (separator {shown}); {advice}"
+        )
+    rows = ", ".join(str(row) for row, _ in short[:5])
+    more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+    return (
+        f"rows {rows}{more} have fewer cells than the header's {width} (separator {shown}); "
+        f"{advice}"
     )
 
 
