@@ -37,6 +37,9 @@ DAYFIRST_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y %H:%M", "%d/%m
 MONTHFIRST_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel serials after 1900-02-28
 EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
+# No amount, score or duration of a portfolio has more than 15 digits before the decimal
+# mark; beyond that a float no longer keeps every digit (and 1e400 is infinite).
+LARGEST_NUMBER = 1e15
 
 
 def fold(value: object) -> str:
@@ -126,7 +129,9 @@ def number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64"), pd.Series(False, index=raw.index)
     if pd.api.types.is_numeric_dtype(raw):
-        return raw.astype("float64"), pd.Series(False, index=raw.index)
+        values = raw.astype("float64")
+        bad = ~(values.abs() < LARGEST_NUMBER) & values.notna()  # inf and huge values
+        return values.where(~bad), bad
     strings = text(raw)
     fast = _to_numeric(strings, decimal)
     slow = fast.isna() & ~blank
@@ -137,8 +142,23 @@ def number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
         fast.loc[slow] = strings[slow].map(lambda v: _parse_number(v, decimal))
     values = fast.astype("float64")
     bad = values.isna() & ~blank
-    bad |= ~np.isfinite(values.fillna(0.0))
+    bad |= ~(values.fillna(0.0).abs() < LARGEST_NUMBER)
     return values.where(~bad), bad
+
+
+def too_large(raw: pd.Series, bad: pd.Series, decimal: str = ".") -> pd.Series:
+    """Among the cells ``number`` could not read (``bad``), those that are numbers too large
+    to keep (``1e400``, ``99999999999999999999999``): told apart for the message."""
+    out = pd.Series(False, index=raw.index)
+    if not bad.any():
+        return out
+    cells = raw[bad]
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        sizes = cells.astype("float64").abs()
+    else:
+        sizes = text(cells).map(lambda v: abs(_parse_number(v, decimal)), na_action="ignore")
+    out[bad] = (sizes.astype("float64") >= LARGEST_NUMBER).to_numpy()
+    return out
 
 
 def _to_numeric(strings: pd.Series, decimal: str) -> pd.Series:

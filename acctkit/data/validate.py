@@ -19,6 +19,9 @@ from acctkit.errors import Problem
 EARLIEST_DATE = pd.Timestamp("1950-01-01")
 LATEST_DATE = pd.Timestamp("2100-12-31")
 UNMAPPED_VALUES_SHOWN = 10  # distinct unmapped values reported one by one
+EXAMPLE_WIDTH = 40  # characters of an offending value a message shows
+EXCEL_SERIAL = r"[1-9]\d{4}"  # 10000 (1927) to 99999 (2173): a date cell that lost its format
+DAY_MONTH_YEAR = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"  # not ISO: the day or month first
 
 
 class _Collector:
@@ -56,7 +59,7 @@ def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame
     out = pd.DataFrame(typed, index=pd.RangeIndex(len(frame)))
     for name in extras:
         out[name] = parse.text(frame[name])
-    _check_unique(out, schema, found)
+    _check_unique(out, frame, schema, found)
     _check_row_rules(out, schema, found)
     return _fill_defaults(out, schema), found.problems
 
@@ -144,9 +147,18 @@ def _parse_column(
     elif column.kind in ("float", "int"):
         reader = parse.number if column.kind == "float" else parse.integer
         values, bad = reader(raw, table.decimal)
-        if bad.any():
+        huge = parse.too_large(raw, bad, table.decimal)
+        unreadable = bad & ~huge
+        if unreadable.any():
             what = "a number" if column.kind == "float" else "a whole number"
-            found.add(f"expected {what}, got {_examples(raw[bad])}", name, bad)
+            found.add(f"expected {what}, got {_examples(raw[unreadable])}", name, unreadable)
+        if huge.any():
+            found.add(
+                "expected a number of at most 15 digits before the decimal mark, got "
+                f"{_examples(raw[huge])}",
+                name,
+                huge,
+            )
         _check_range(values, raw, column, found)
         marks = parse.currencies(raw)
         if len(marks) > 1:
@@ -168,7 +180,7 @@ def _parse_column(
         if bad.any():
             found.add(
                 f"expected a date YYYY-MM-DD, got {_examples(raw[bad])}"
-                f"{_date_hint(date_order, table)}",
+                f"{_date_hint(date_order, table, raw[bad])}",
                 name,
                 bad,
             )
@@ -197,8 +209,16 @@ def _parse_column(
     return values
 
 
-def _date_hint(date_order: str, table: RawTable) -> str:
-    if date_order != "iso":
+def _date_hint(date_order: str, table: RawTable, bad: pd.Series) -> str:
+    """Advice for the dates that could not be read, when they tell what went wrong."""
+    written = parse.text(bad).dropna()
+    serials = written[written.str.fullmatch(EXCEL_SERIAL)]
+    if not table.serial_dates and len(serials):
+        return (
+            f"; a number such as {shortened(serials.iloc[0])!r} is a date as Excel counts "
+            "days: format the column as dates before saving the file"
+        )
+    if date_order != "iso" or not written.str.match(DAY_MONTH_YEAR).any():
         return ""
     if table.section:
         return (
@@ -232,7 +252,7 @@ def _report_unmapped(
     keys = list(spelled)
     for key in keys[:UNMAPPED_VALUES_SHOWN]:
         found.add(
-            f"value {spelled[key]!r} is not mapped; known: {known_text}; {advice}",
+            f"value {shortened(spelled[key])!r} is not mapped; known: {known_text}; {advice}",
             column.name,
             folded == key,
         )
@@ -248,8 +268,13 @@ def _report_unmapped(
 
 def _examples(values: pd.Series, limit: int = 3) -> str:
     distinct = pd.unique(values.astype(str))
-    shown = ", ".join(repr(v) for v in distinct[:limit])
+    shown = ", ".join(repr(shortened(v)) for v in distinct[:limit])
     return shown + (f" (and {len(distinct) - limit} other values)" if len(distinct) > limit else "")
+
+
+def shortened(value: str, width: int = EXAMPLE_WIDTH) -> str:
+    """A cell as a message shows it: a long one (a pasted paragraph, 300 digits) cut."""
+    return value if len(value) <= width else value[: width - 3] + "..."
 
 
 def _enum_message(bad: pd.Series, column: Column) -> str:
@@ -284,14 +309,23 @@ def _check_range(values: pd.Series, raw: pd.Series, column: Column, found: _Coll
         found.add(f"expected a value {expected}, got {_examples(raw[out])}", column.name, out)
 
 
-def _check_unique(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:
+def _check_unique(
+    frame: pd.DataFrame, raw: pd.DataFrame, schema: TableSchema, found: _Collector
+) -> None:
     for column in schema.columns:
         if not column.unique:
             continue
         values = frame[column.name]
         duplicated = values.notna() & values.duplicated(keep=False)
         if duplicated.any():
-            found.add(f"duplicate id {_examples(values[duplicated])}", column.name, duplicated)
+            hint = ""
+            if column.name in raw.columns and isinstance(raw[column.name], pd.Series):
+                written = raw[column.name][duplicated].astype(str)
+                if (written != values[duplicated]).any():  # ' W1 ' and 'W1'
+                    hint = " (spaces around an id, and runs of spaces inside it, do not count)"
+            found.add(
+                f"duplicate id {_examples(values[duplicated])}{hint}", column.name, duplicated
+            )
 
 
 def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:
