@@ -12,6 +12,7 @@ import pandas as pd
 from acctkit.data import parse
 from acctkit.data.readers import RawTable
 from acctkit.data.schema import SCHEMA
+from acctkit.data.validate import shortened
 from acctkit.errors import Problem
 
 KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
@@ -95,13 +96,13 @@ def check_references(
             dangling = (found < 0) & values.notna().to_numpy()
             if dangling.any():
                 missing = pd.unique(values[dangling])
-                examples = ", ".join(repr(v) for v in missing[:3])
+                examples = ", ".join(repr(shortened(v)) for v in missing[:3])
                 raw = raws[name]
                 problems.append(
                     Problem(
                         name,
                         f"{examples} not found in {target_table}.{target_column}"
-                        f"{_leading_zeros_hint(missing, keys)}",
+                        f"{_near_miss_hint(missing, keys)}",
                         raw.column_label(column.name),
                         raw.file_rows(dangling),
                         raw.label,
@@ -117,20 +118,40 @@ def check_references(
     return problems, codes
 
 
-def _leading_zeros_hint(missing: np.ndarray, known: pd.Index) -> str:
-    """Say so when ids differ only by leading zeros (a file re-saved by Excel drops them)."""
-    digits = [v for v in missing[:50] if str(v).isdigit()]
-    if not digits:
-        return ""
-    by_number = {str(k).lstrip("0"): k for k in known if str(k).isdigit()}
-    pairs = [(v, by_number[v.lstrip("0")]) for v in digits if v.lstrip("0") in by_number]
-    if not pairs:
-        return ""
-    missing_id, known_id = pairs[0]
-    return (
-        f" ('{known_id}' exists: the leading zeros of '{missing_id}' were probably lost when "
-        "the file was opened and saved in Excel; export the ids as text)"
-    )
+def _near_miss_hint(missing: np.ndarray, known: pd.Index) -> str:
+    """Say so when an id matches a known one but for its leading zeros (a file re-saved by
+    Excel drops them) or its letter case: ids are compared exactly."""
+    sample = [str(v) for v in missing[:50]]
+    digits = [v for v in sample if v.isdigit()]
+    if digits:
+        by_number: dict[str, str] = {}
+        for key in known:
+            if str(key).isdigit():
+                by_number.setdefault(str(key).lstrip("0"), str(key))
+        for value in digits:
+            match = by_number.get(value.lstrip("0"))
+            if match is None:
+                continue
+            if len(value) < len(match):
+                return (
+                    f" ('{match}' exists: the leading zeros of '{value}' were probably lost when "
+                    "the file was opened and saved in Excel; export the ids as text)"
+                )
+            return (
+                f" ('{match}' exists: ids are compared exactly, so '{value}' with its extra "
+                "leading zeros is another id)"
+            )
+    folded: dict[str, str] = {}
+    for key in known:
+        folded.setdefault(str(key).casefold(), str(key))
+    for value in sample:
+        match = folded.get(value.casefold())
+        if match is not None:
+            return (
+                f" ('{shortened(match)}' exists: ids are compared exactly, so "
+                f"'{shortened(value)}' in another case is another id)"
+            )
+    return ""
 
 
 def check_parent_cycles(accounts: pd.DataFrame, raw: RawTable, parent: np.ndarray) -> list[Problem]:
@@ -185,7 +206,9 @@ def _check_contact_accounts(
             continue
         contact = codes[f"{name}.contact_id"]
         account = codes[f"{name}.account_id"]
-        owner = np.where(contact >= 0, contact_account[np.maximum(contact, 0)], -1)
+        owner = np.full(len(contact), -1)  # the contact's account; -1: no or unknown contact
+        known = contact >= 0
+        owner[known] = contact_account[contact[known]]
         mismatch = (account >= 0) & (owner >= 0) & (owner != account)
         if mismatch.any():
             first = int(np.argmax(mismatch))
