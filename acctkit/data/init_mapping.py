@@ -29,7 +29,7 @@ from acctkit.data.crm_vocabulary import (
 from acctkit.data.exports import join_columns
 from acctkit.data.mapping import READABLE_SUFFIXES, WORKBOOK_SUFFIXES
 from acctkit.data.portfolio import TABLE_NAMES
-from acctkit.data.readers import read_file, read_sheet, sheet_names
+from acctkit.data.readers import read_failure, read_file, read_sheet, sheet_names
 from acctkit.data.schema import CLOSED_STAGES, SCHEMA, Column
 from acctkit.errors import ConfigError, DataValidationError, Problem
 
@@ -102,7 +102,10 @@ def propose_mapping(export: str | Path) -> StarterMapping:
             reason = "is neither a folder nor an .xlsx workbook"
         else:
             reason = "holds no readable CSV, Parquet or .xlsx file"
-        raise DataValidationError([Problem("export", f"'{source}' {reason}")], source=str(source))
+        problems = [Problem("export", why, file=name) for name, why in unreadable]
+        if not (source.is_file() and problems):  # a workbook that failed says it all
+            problems.insert(0, Problem("export", f"'{source}' {reason}"))
+        raise DataValidationError(problems, source=str(source))
     assigned = _assign_tables(exports)
     writer = _Writer(source, exports, unreadable)
     for table, chosen in assigned.items():
@@ -141,15 +144,18 @@ def write_starter_mapping(
     return StarterMapping(starter.text, starter.tables, starter.to_decide, path)
 
 
-def _list_exports(source: Path) -> tuple[list[_Export], list[str]]:
+def _list_exports(source: Path) -> tuple[list[_Export], list[tuple[str, str]]]:
     exports, unreadable = [], []
     if source.is_file():
         if source.suffix.lower() not in WORKBOOK_SUFFIXES:
             return [], []
-        return [
-            _Export(f"sheet '{s}'", None, s, read_sheet("export", source, s).frame)
-            for s in sheet_names(source)
-        ], []
+        try:
+            return [
+                _Export(f"sheet '{s}'", None, s, read_sheet("export", source, s).frame)
+                for s in sheet_names(source)
+            ], []
+        except Exception as exc:  # a damaged workbook: say why, in the user's terms
+            return [], [(source.name, read_failure(exc))]
     if not source.is_dir():
         return [], []
     root = source.resolve()
@@ -176,7 +182,7 @@ def _list_exports(source: Path) -> tuple[list[_Export], list[str]]:
                 raw = read_file("export", path)
                 exports.append(_Export(path.name, path.name, None, raw.frame, raw.encoding))
         except Exception as exc:  # a damaged file is listed, not fatal: the others still help
-            unreadable.append(f"{path.name}: {exc}")
+            unreadable.append((path.name, read_failure(exc)))
     return exports, unreadable
 
 
@@ -293,7 +299,7 @@ def _propose_values(
 class _Writer:
     """Builds the TOML text, section by section, and the list of what is left to decide."""
 
-    def __init__(self, source: Path, exports: list[_Export], unreadable: list[str]):
+    def __init__(self, source: Path, exports: list[_Export], unreadable: list[tuple[str, str]]):
         self.source = source
         self.sections: list[list[str]] = []
         self.to_decide: list[str] = []
@@ -309,7 +315,7 @@ class _Writer:
             "#",
             "# The export holds:",
             *(f"#   {e.label}: {', '.join(map(str, e.frame.columns))}" for e in exports),
-            *(f"#   {u} (could not be read)" for u in unreadable),
+            *(f"#   {name}: {why} (could not be read)" for name, why in unreadable),
         ]
 
     def table(self, table: str, export: _Export) -> None:

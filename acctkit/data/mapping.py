@@ -128,10 +128,16 @@ def read_mapping(mapping: str | Path | MappingABC | Mapping) -> Mapping:
     path = Path(mapping)
     if not path.is_file():
         raise ConfigError(f"mapping file '{path}' does not exist")
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name}: is not UTF-8 text (byte {exc.start})") from None
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            found = "it is UTF-16 text"
+        else:
+            line = raw[: exc.start].count(b"\n") + 1
+            found = f"line {line} holds the byte 0x{raw[exc.start]:02x}"
+        raise ConfigError(f"{path.name}: is not UTF-8 text ({found}); save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: not valid TOML: {exc}") from None
     return _Checker(path.name).mapping(data)
