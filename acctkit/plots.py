@@ -557,8 +557,12 @@ def _float(value) -> float:
 
 
 def _short(text, limit: int) -> str:
+    """Text from the data for a chart, cut to ``limit``, ``$`` escaped: a name is never
+    read as mathtext (``$x_$`` would fail the chart, ``$\\frac{1}{0}$`` would draw a
+    fraction)."""
     text = "" if pd.isna(text) else str(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text.replace("$", r"\$")
 
 
 def _amount_axis(axis, lang: str) -> None:

@@ -221,28 +221,11 @@ def test_the_index_shows_names_as_text_and_links_only_to_written_pages(month):
     assert links == written and {entries[H1]["html"], entries[H2]["html"]} <= links
 
 
-def test_a_failure_message_from_the_data_is_text_in_the_index(month):
-    result, entries = month
-    if entries[H3]["status"] == "done":
-        pytest.skip("H3 rendered (charts escape '$'): no failure to show")
-    page = check_safe_page(result.index, result.folder)
-    assert entries[H3]["error"] in page.text and H3 in page.text
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="acctkit.plots passes contact and business unit names to matplotlib unescaped: "
-    "'$$' or '$\\undefined$' raise a mathtext ValueError (fix proposed for plots._short)",
-)
 def test_chart_labels_with_invalid_mathtext_do_not_fail_the_report(month):
     _, entries = month
     assert entries[H3]["status"] == "done", entries[H3]["error"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="acctkit.plots draws '$...$' in names as mathtext (fix proposed for plots._short)",
-)
 @pytest.mark.parametrize("chart", ["stakeholder_map", "portfolio_matrix"])
 def test_chart_labels_are_drawn_as_plain_text(chart, monkeypatch):
     """Every label drawn is plain text (never mathtext) and reads exactly as the data."""
