@@ -407,6 +407,7 @@ class _Run:
             title=self.book.titles[account_id],
             subtitle=account_id,
             date=display_date(self.plan.as_of, self.plan.lang),
+            back=("../index.html", portfolio_title(self.plan)),
         )
 
     def _portfolio_job(self) -> ReportJob:
@@ -490,12 +491,8 @@ def _stop_if_unwritable(outcome) -> None:
     previous one with a month of failures."""
     if outcome.ok:
         return
-    error = outcome.error or ""
-    prefix = f"{OutputError.__name__}: "  # how a worker reports an OutputError it met
     if outcome.kind == "output":
-        raise OutputError(error)
-    if outcome.kind == "internal" and error.startswith(prefix):
-        raise OutputError(error.removeprefix(prefix))
+        raise OutputError(outcome.error or "cannot write the report")
 
 
 def _load_model(model):

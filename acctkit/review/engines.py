@@ -35,7 +35,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import raise_for_execution_errors
 
-from acctkit.errors import RenderError
+from acctkit.errors import OutputError, RenderError
 from acctkit.outputs import write_bytes_atomic
 from acctkit.review.kernel import KernelSession, kill_sessions, process_memory_peak_mb
 from acctkit.review.rendering import (
@@ -93,6 +93,7 @@ class ReportJob:
     title: str | None = None
     subtitle: str | None = None
     date: str | None = None
+    back: tuple[str, str] | None = None  # (relative link, text) above the title
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class ReportOutcome:
         True when the HTML and the executed notebook were written.
     kind : str or None
         On failure: a :class:`~acctkit.errors.RenderError` kind (``kernel_start``,
-        ``notebook_error``, ``timeout``, ``kernel_died``), ``worker_died`` or ``internal``.
+        ``notebook_error``, ``timeout``, ``kernel_died``), ``output`` (its files could not be
+        written: the batch stops), ``worker_died`` or ``internal``.
     error : str or None
         On failure, one line for people (section, exception, message).
     failed_notebook : str or None
@@ -280,6 +282,9 @@ class _Worker:
                     time.sleep(_RETRY_PAUSE * attempts)
                     continue
                 return self._outcome(job, started, attempts, timings, error=error)
+            except OutputError as error:  # read-only or full disk: the batch stops
+                failure = RenderError(str(error), kind="output", label=job.label)
+                return self._outcome(job, started, attempts, timings, error=failure)
             except Exception as error:  # noqa: BLE001 - a bug fails this report, not the batch
                 failure = RenderError(f"{type(error).__name__}: {error}", kind="internal")
                 return self._outcome(job, started, attempts, timings, error=failure)
@@ -343,6 +348,7 @@ class _Worker:
             subtitle=job.subtitle,
             date=job.date,
             lang=job.parameters.get("lang"),
+            back=job.back,
         )
         write_bytes_atomic(paths.notebook, nbformat.writes(notebook).encode("utf-8"))
         exporting = time.perf_counter()
