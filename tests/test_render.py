@@ -331,3 +331,17 @@ def test_template_files_are_package_data():
         if path.is_file():
             relative = path.relative_to(package).as_posix()
             assert any(fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_source_date_epoch_sets_the_generation_time_of_the_footer(monkeypatch, tmp_path):
+    from acctkit.review.rendering import NotebookPaths, stamp_report
+
+    paths = NotebookPaths(tmp_path / "a.ipynb", tmp_path / "a.html", tmp_path / "b.ipynb")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 14:13:20 UTC
+    notebook = nbformat.v4.new_notebook()
+    stamp_report(notebook, paths, title="T", subtitle=None, date="2026-10-31", lang="fr")
+    assert notebook.metadata["acctkit"]["footer"].endswith(" le 2026-09-21 14:13 UTC.")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")  # ignored: the time now
+    stamp_report(notebook, paths, title="T", subtitle=None, date="2026-10-31", lang="en")
+    year = dt.datetime.now(dt.timezone.utc).year
+    assert f" on {year}-" in notebook.metadata["acctkit"]["footer"]

@@ -615,17 +615,22 @@ _FOOTER = {
 }
 
 
-def stamp_report(nb, paths: NotebookPaths, *, title, subtitle, date, lang=None) -> None:
+def stamp_report(nb, paths: NotebookPaths, *, title, subtitle, date, lang=None, back=None) -> None:
     """Record the report header, language and footer, and the final notebook path, in the
-    executed notebook (the template reads them from ``metadata.acctkit``)."""
+    executed notebook (the template reads them from ``metadata.acctkit``).
+
+    ``back`` is an optional ``(relative link, text)`` shown above the title: the batch's
+    account pages link back to the month's index with it."""
     report = dict(nb.metadata.get("acctkit", {}))
+    if back is not None:
+        report["back"] = {"href": back[0], "text": back[1]}
     report["title"] = title or report.get("title") or paths.html.stem
     if subtitle is not None:
         report["subtitle"] = subtitle
     if isinstance(date, dt.date):
         date = date.isoformat()
     report["date"] = date or report.get("date") or dt.date.today().isoformat()
-    report["generated"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    report["generated"] = _generated_at().strftime("%Y-%m-%d %H:%M UTC")
     report["version"] = __version__
     report["lang"] = lang if lang in _FOOTER else "en"
     report["footer"] = _FOOTER[report["lang"]].format(
@@ -633,6 +638,15 @@ def stamp_report(nb, paths: NotebookPaths, *, title, subtitle, date, lang=None) 
     )
     nb.metadata["acctkit"] = report
     nb.metadata.setdefault("papermill", {})["output_path"] = str(paths.notebook)
+
+
+def _generated_at() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+    convention) when it is set: then two runs write byte-identical pages."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def papermill_path(path: str | os.PathLike) -> str:
