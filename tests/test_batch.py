@@ -212,6 +212,10 @@ def test_hostile_ids_get_safe_files_inside_the_month_and_working_links(failing_b
     links = re.findall(r'href="(accounts/[^"]+)"', index)
     assert len(links) == len(HOSTILE)
     assert all((folder / link).resolve().is_file() for link in links)
+    for link in links:  # and each page links back to the index, relatively
+        page = (folder / link).read_text(encoding="utf-8")
+        assert re.findall(r'<p class="report-nav"><a href="([^"]+)">', page) == ["../index.html"]
+        assert (folder / link).parent.joinpath("../index.html").resolve().is_file()
 
 
 def test_account_ids_reach_the_notebook_as_exact_strings(failing_batch):
@@ -385,9 +389,10 @@ def test_warm_and_fresh_engines_write_the_same_reports_as_render(real_portfolio,
         date="31 Oct 2026",  # as the batch writes it (display.date)
         cwd=fresh.folder / "notebooks",
     )
-    assert (
-        comparable(reference.html.read_text(encoding="utf-8")) == _pages(fresh.folder)["0007.html"]
-    )
+    batch_page = _pages(fresh.folder)["0007.html"]
+    back = '<p class="report-nav"><a href="../index.html">\u2190 Portfolio review</a></p>\n'
+    assert back in batch_page  # the batch's pages link back to the index; render's do not
+    assert comparable(reference.html.read_text(encoding="utf-8")) == batch_page.replace(back, "")
 
 
 def test_a_dask_cluster_writes_the_same_reports(real_portfolio):
