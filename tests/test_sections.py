@@ -414,3 +414,18 @@ def test_failed_reports_section(portfolio_tables):
     block = sections.failed_reports(failed, "fr", portfolio_tables["accounts"])
     assert block.startswith("<h2>Rapports en échec</h2>")
     assert "KeyError: 'stage' &lt;b&gt;" in block and ESCAPED in block
+
+
+def test_a_portfolio_without_nps_or_feedback_tables_still_gets_its_charts(tmp_path):
+    """Both tables are optional: the activity table keeps its columns, empty (NaN)."""
+    import dataclasses
+
+    from acctkit import plots
+
+    portfolio = dataclasses.replace(load_portfolio(WORKED), nps_responses=None, feedback=None)
+    folder = build_bundle(portfolio, "2026-06-30", tmp_path / "bundle")
+    activity = load_account(folder, "W1").activity
+    assert {"interactions", "irritants", "nps_responses", "nps_mean_score"} <= set(activity)
+    assert activity[["irritants", "nps_responses", "nps_mean_score"]].isna().all().all()
+    figure = plots.satisfaction_chart(activity, "en")
+    assert figure.axes and plots.figure_png(figure).startswith(b"\x89PNG")

@@ -222,8 +222,10 @@ def _activity(portfolio, date: pd.Timestamp, months: int) -> pd.DataFrame:
         "nps_responses": (portfolio.nps_responses, "responded_on", None),
     }
     for name, (frame, column, only) in sources.items():
-        if frame is None:
+        if frame is None:  # an optional table the portfolio does not have
             out[name] = np.nan
+            if name == "nps_responses":
+                out["nps_mean_score"] = np.nan
             continue
         if only is not None:
             frame = frame[frame[only[0]] == only[1]]
