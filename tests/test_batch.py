@@ -9,6 +9,7 @@ reports to be right use the real notebooks of ``notebooks/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import time
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 
@@ -31,6 +33,7 @@ from acctkit.review.manifest import MANIFEST, complete_reports
 from acctkit.review.month import MonthFolder
 from acctkit.review.plan import latest_complete_month, month_bounds
 from acctkit.review.slugs import file_stem, file_stems
+from tests.conftest import folder_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 ACCOUNT = FIXTURES / "batch_account.ipynb"
@@ -266,6 +269,39 @@ def test_bad_data_exits_2_before_any_report(tmp_path, capsys):
     assert code == 2
     assert "problem" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_output_folder_inside_the_data_is_refused_before_any_work(tmp_path, capsys):
+    data = write_portfolio(tmp_path / "data", ["A1"])
+    before = folder_digest(data)
+    code = main(["report", str(data), "--month", MONTH, "--out", str(data / "reports")])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: the output folder '{data / 'reports'}' is inside the source data '{data}': "
+        "source files are only ever read; choose another --out\n"
+    )
+    assert folder_digest(data) == before
+
+
+def test_a_review_date_long_after_the_data_gets_a_note(tmp_path, capsys):
+    data = write_portfolio(tmp_path / "data", ["A1"])  # interactions up to 2026-10-31
+    last = max(pd.read_csv(data / "interactions.csv")["occurred_on"])
+    result = run_reports(
+        data,
+        "2027-01",
+        out=tmp_path / "reports",
+        account_notebook=ACCOUNT,
+        portfolio_notebook=PORTFOLIO,
+        jobs=1,
+        timeout=60,
+    )
+    assert result.exit_code == 0
+    days = (dt.date(2027, 1, 31) - dt.date.fromisoformat(last)).days
+    assert (
+        f"note: the latest interaction in the data is on {last}, {days} days before the "
+        "review date 2027-01-31: the reports will show no recent activity; is the export "
+        "up to date?\n"
+    ) in capsys.readouterr().err
 
 
 def test_notebook_parameters_are_checked_before_any_report(tmp_path):

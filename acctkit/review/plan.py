@@ -101,6 +101,12 @@ def make_plan(
         )
     notebooks = tuple(Path(path) for path in notebooks)
     problems += [f"{path} is not a notebook" for path in notebooks if not path.is_file()]
+    source, target = Path(data).resolve(), Path(out).resolve()
+    if source.is_dir() and (target == source or source in target.parents):
+        problems.append(
+            f"the output folder '{out}' is inside the source data '{data}': source files "
+            "are only ever read; choose another --out"
+        )
     if problems:
         raise ReportError("; ".join(problems))
     return Plan(
