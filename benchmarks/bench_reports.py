@@ -65,7 +65,7 @@ def naive(data: Path, ids: list[str], work: Path) -> dict:
     from acctkit.model import EarlyWarningModel
     from acctkit.review import build_bundle
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     portfolio = load_portfolio(data)
     model = EarlyWarningModel().fit(portfolio, END)
     bundle = build_bundle(portfolio, END, work / "bundle", model=model)
@@ -99,13 +99,20 @@ def naive(data: Path, ids: list[str], work: Path) -> dict:
         )
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "reports": len(ids), "child_mb": children}
+    return {
+        "seconds": seconds,
+        "reports": len(ids),
+        "child_mb": children,
+        "cpu": _cpu_seconds() - cpu,
+    }
 
 
 def batch(data: Path, ids: list[str] | None, out: Path, engine: str) -> dict:
     """(b) and (c), in a fresh Python process so that its peak memory is its own."""
     code = (
         "import json, resource, sys\n"
+        "from acctkit.review.startup import skip_iri_grammars\n"
+        "skip_iri_grammars()  # as the acctkit command starts\n"
         "from acctkit.review.batch import run_reports\n"
         "if __name__ == '__main__':\n"
         "    ids = json.loads(sys.argv[4])\n"
@@ -115,7 +122,7 @@ def batch(data: Path, ids: list[str] | None, out: Path, engine: str) -> dict:
         "    print(json.dumps({'seconds': r.seconds, 'failed': len(r.failed), 'parent_mb': peak,\n"
         "                      'reports': r.rendered + len(r.failed)}))\n"
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     done = subprocess.run(
         [sys.executable, "-c", code, str(data), str(out), engine, json.dumps(ids), MONTH],
         check=True,
@@ -124,9 +131,20 @@ def batch(data: Path, ids: list[str] | None, out: Path, engine: str) -> dict:
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
+    result["cpu"] = _cpu_seconds() - cpu
     manifest = json.loads((out / MONTH / "manifest.json").read_text())
     result.update(_from_manifest(manifest))
     return result
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of every finished child (kernels and workers included,
+    once their parents reaped them): what 2 cores have to share."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def _from_manifest(manifest: dict) -> dict:
@@ -196,7 +214,9 @@ def sections(data: Path, ids: list[str], work: Path) -> dict[str, dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=40, help="accounts for (a), (b), (c)")
-    parser.add_argument("--scale", type=int, default=200, help="accounts of the (c) scale run")
+    parser.add_argument(
+        "--scale", type=int, default=200, help="accounts of the (c) scale run (0: none)"
+    )
     parser.add_argument("--skip-naive", action="store_true", help="do not run (a)")
     args = parser.parse_args()
     if not (NOTEBOOKS / "account_review.ipynb").is_file():
@@ -211,10 +231,11 @@ def main() -> None:
             rows["(a) naive: papermill + nbconvert CLIs"] = naive(demo, ids, work / "naive")
         rows["(b) fresh, 2 jobs"] = batch(demo, ids, work / "fresh", "fresh")
         rows["(c) warm, 2 jobs"] = batch(demo, ids, work / "warm", "warm")
-        big = work / f"portfolio-{args.scale}"
-        scale_ids = write_portfolio(big, max(args.scale, 1000))[: args.scale]
-        scaled = batch(big, scale_ids, work / "scale", "warm")
-        rows[f"(c) warm, 2 jobs, {args.scale} accounts"] = scaled
+        if args.scale:
+            big = work / f"portfolio-{args.scale}"
+            scale_ids = write_portfolio(big, max(args.scale, 1000))[: args.scale]
+            scaled = batch(big, scale_ids, work / "scale", "warm")
+            rows[f"(c) warm, 2 jobs, {args.scale} accounts"] = scaled
         (work / "sections").mkdir()
         bundle_for_sections = work / "fresh" / MONTH / "bundle"
         os.symlink(bundle_for_sections, work / "sections" / "bundle")
@@ -225,10 +246,10 @@ def main() -> None:
 def _print(rows: dict, breakdown: dict, args) -> None:
     print(f"\n## Reports: {args.accounts} demo accounts, 2 cores\n")
     print(
-        "| way | reports | wall (s) | s per report | speed-up vs previous | parent MB "
-        "| worker MB | kernel MB |"
+        "| way | reports | wall (s) | s per report | speed-up vs previous | CPU s per report "
+        "| parent MB | worker MB | kernel MB |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     previous = None
     for name, row in rows.items():
         per = row["seconds"] / row["reports"]
@@ -236,18 +257,20 @@ def _print(rows: dict, breakdown: dict, args) -> None:
         parent = row.get("parent_mb", row.get("child_mb", 0))
         print(
             f"| {name} | {row['reports']} | {row['seconds']:.1f} | {per:.3f} | {speedup} "
+            f"| {row['cpu'] / row['reports']:.2f} "
             f"| {parent:.0f} | {row.get('worker_mb', 0):.0f} | {row.get('kernel_mb', 0):.0f} |"
         )
         if "accounts" not in name:
             previous = per
-    scale = list(rows.values())[-1]
-    per = scale["seconds"] / scale["reports"]
-    print(
-        f"\n1,000 reports with (c): {1000 * per / 60:.1f} min "
-        f"({'measured' if args.scale >= 1000 else f'extrapolated from {args.scale}'}); "
-        f"kernel peak over the first tenth {scale['kernel_mb_first']:.0f} MB, "
-        f"last tenth {scale['kernel_mb_last']:.0f} MB"
-    )
+    if args.scale:
+        scale = list(rows.values())[-1]
+        per = scale["seconds"] / scale["reports"]
+        print(
+            f"\n1,000 reports with (c): {1000 * per / 60:.1f} min "
+            f"({'measured' if args.scale >= 1000 else f'extrapolated from {args.scale}'}); "
+            f"kernel peak over the first tenth {scale['kernel_mb_first']:.0f} MB, "
+            f"last tenth {scale['kernel_mb_last']:.0f} MB"
+        )
     print("\n## Where the time of one report goes (medians, one worker, seconds)\n")
     print("| step or notebook section | fresh | warm |")
     print("| --- | ---: | ---: |")
