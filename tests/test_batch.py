@@ -346,7 +346,7 @@ def test_a_run_killed_midway_leaves_no_partial_report_and_resume_finishes(tmp_pa
     command = [sys.executable, "-c", _KILLABLE, str(data), str(out), str(ACCOUNT), str(PORTFOLIO)]
     process = subprocess.Popen(command)
     try:
-        staging = _wait_for_done_reports(out, process, count=3)
+        staging = wait_for_done_reports(out, process, count=3)
         family = psutil.Process(process.pid).children(recursive=True)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -366,7 +366,8 @@ def test_a_run_killed_midway_leaves_no_partial_report_and_resume_finishes(tmp_pa
     assert sorted(path.name for path in out.iterdir()) == [LOCK, MONTH]
 
 
-def _wait_for_done_reports(out: Path, process, *, count: int) -> Path:
+def wait_for_done_reports(out: Path, process, *, count: int) -> Path:
+    """The staging folder of the batch ``process`` once ``count`` reports are done in it."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         for staging in out.glob(f".{MONTH}.tmp-*"):

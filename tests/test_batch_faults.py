@@ -26,7 +26,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
@@ -34,7 +33,15 @@ import pytest
 
 from acctkit.cli import main
 from acctkit.review.lock import LOCK_FILE
-from tests.test_batch import ACCOUNT, MONTH, PORTFOLIO, fixture_run, manifest_of, write_portfolio
+from tests.test_batch import (
+    ACCOUNT,
+    MONTH,
+    PORTFOLIO,
+    fixture_run,
+    manifest_of,
+    wait_for_done_reports,
+    write_portfolio,
+)
 
 IDS = [f"K{number:02d}" for number in range(10)]
 EARLIER = "2026-09"
@@ -106,7 +113,7 @@ def history(tmp_path_factory):
     command = [sys.executable, "-c", _KILLABLE, str(data), str(out), str(ACCOUNT), str(PORTFOLIO)]
     process = subprocess.Popen(command, start_new_session=True)
     try:
-        staging = _wait_for_done_reports(out, process, count=2)
+        staging = wait_for_done_reports(out, process, count=2)
         family = psutil.Process(process.pid).children(recursive=True)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -138,20 +145,6 @@ def history(tmp_path_factory):
     steps["after"] = earlier_months(out)
     steps["data"] = data
     return out, before, steps
-
-
-def _wait_for_done_reports(out: Path, process, *, count: int) -> Path:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        for staging in out.glob(f".{MONTH}.tmp-*"):
-            try:
-                manifest = manifest_of(staging)
-            except (OSError, ValueError):
-                continue
-            if manifest["summary"]["done"] >= count:
-                return staging
-        time.sleep(0.05)
-    raise AssertionError("the batch ended before it could be killed")
 
 
 def test_a_killed_rerun_leaves_the_published_month_as_it_was(history):
