@@ -501,6 +501,8 @@ def _stop_if_unwritable(outcome) -> None:
 def _stale_data(portfolio, as_of: dt.date) -> str | None:
     """A note when the data stops well before the review date: every activity KPI of the
     reports would then read as a silence that may only be a missing export."""
+    if portfolio.interactions is None:  # an optional table: nothing to compare with
+        return None
     latest = portfolio.interactions["occurred_on"].max()
     if latest is None or latest != latest or (as_of - latest.date()).days <= 31:
         return None
