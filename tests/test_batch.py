@@ -304,6 +304,18 @@ def test_a_review_date_long_after_the_data_gets_a_note(tmp_path, capsys):
     ) in capsys.readouterr().err
 
 
+def test_a_warm_kernel_is_reused_when_the_output_folder_is_relative(tmp_path, monkeypatch):
+    """`acctkit demo` writes to `reports`: each reset must move the kernel to the next
+    report's folder, not to a path relative to where the kernel already is."""
+    data = write_portfolio(tmp_path / "data", ["A1", "A2", "A3"])
+    monkeypatch.chdir(tmp_path)
+    result = fixture_run(data, Path("reports"), engine="warm", jobs=1)
+    assert result.exit_code == 0
+    timings = [entry["timings"] for entry in manifest_of(tmp_path / "reports" / MONTH)["accounts"]]
+    assert [t["kernel_start"] for t in timings] == [0.0, 0.0, 0.0]  # one primed kernel
+    assert all("reset" in t for t in timings)
+
+
 def test_notebook_parameters_are_checked_before_any_report(tmp_path):
     data = write_portfolio(tmp_path / "data", ["A1"])
     out = tmp_path / "reports"

@@ -262,7 +262,8 @@ class KernelSession:
             Seconds taken.
         """
         started = time.perf_counter()
-        folder = str(cwd) if cwd is not None else self.cwd or os.getcwd()
+        # A relative folder means relative to the caller: the kernel has moved since.
+        folder = os.path.abspath(cwd if cwd is not None else self.cwd or os.getcwd())
         code = _RESET if self.notebooks_run else _MOVE  # a new kernel only needs to move
         self._run_quietly(code.format(cwd=folder), timeout=60)
         return time.perf_counter() - started
