@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from acctkit.data import LoadNote, from_frames, load_portfolio
+from acctkit.data import LoadNote, from_frames, load_portfolio, load_with_notes
 from acctkit.errors import DataValidationError
 from tests.conftest import TINY, folder_digest, write_tables
 
@@ -352,3 +353,51 @@ def test_notes_survive_a_failed_load(tmp_path):
     with pytest.raises(DataValidationError) as caught:
         load_with_notes(folder)
     assert any("read as cp1252" in str(note) for note in caught.value.notes)
+
+
+def test_rows_that_leave_off_trailing_empty_optional_cells_load_with_a_note(tmp_path):
+    """Some writers end a row at its last value: `K2,...,yes` instead of `K2,...,yes,,`."""
+    full = load_portfolio(write_tables(tmp_path / "full", TINY))
+    trimmed = {**TINY, "contacts": TINY["contacts"].replace("user,yes,,\n", "user,yes\n")}
+    assert trimmed["contacts"] != TINY["contacts"]
+    result = load_with_notes(write_tables(tmp_path / "trimmed", trimmed))
+    pd.testing.assert_frame_equal(result.portfolio.contacts, full.contacts)
+    assert [str(note) for note in result.notes] == [
+        "contacts.csv: row 3 has fewer cells than the header's 10: the cells left off "
+        "(influence, left_on) are read as blank"
+    ]
+
+
+def test_a_windows_1252_file_where_one_byte_pair_is_valid_utf8_is_still_read_as_1252(tmp_path):
+    """'É’' is C9 92 in Windows-1252, which is also a valid UTF-8 character (U+0252)."""
+    tables = {**TINY, "accounts": TINY["accounts"].replace("Café Lumière", "CAFÉ’S Lumière")}
+    folder = write_tables(tmp_path / "cp1252", tables, encoding="cp1252")
+    assert b"\xc9\x92" in (folder / "accounts.csv").read_bytes()
+    result = load_with_notes(folder)
+    names = result.portfolio.accounts["name"].tolist()
+    assert names == ["Compagnie Générale des Éclairages", "CAFÉ’S Lumière"]
+    assert [str(note) for note in result.notes] == [
+        "accounts.csv: is not UTF-8: read as cp1252 (Windows Western European); if accents "
+        "look wrong, save as 'CSV UTF-8' and load again"
+    ]
+
+
+def test_a_duplicate_numeric_id_from_parquet_gets_no_hint_about_spaces(tmp_path):
+    folder = write_tables(tmp_path / "pq", {k: v for k, v in TINY.items() if k != "interactions"})
+    interactions = pd.read_csv(io.StringIO(TINY["interactions"]), dtype=str)
+    interactions["interaction_id"] = [1.0, 1.0, 2.0]  # floats, as some exports write ids
+    interactions.to_parquet(folder / "interactions.parquet")
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(folder)
+    assert [p.message for p in caught.value.problems] == ["duplicate id '1'"]
+
+
+def test_a_stray_nul_byte_is_named_by_its_line(tmp_path):
+    folder = write_tables(tmp_path / "nul", TINY)
+    text = (folder / "contacts.csv").read_bytes()
+    (folder / "contacts.csv").write_bytes(text.replace(b"Tom", b"T\x00om"))
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "contacts.csv: line 3 holds a NUL byte (a control character text never holds): remove it"
+    ]

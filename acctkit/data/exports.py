@@ -22,6 +22,7 @@ from acctkit.data.mapping import WORKBOOK_SUFFIXES, Condition, Mapping, Source, 
 from acctkit.data.portfolio import TABLE_NAMES
 from acctkit.data.readers import (
     RawTable,
+    ShortRows,
     UnreadableFile,
     encoding_notes,
     read_failure,
@@ -167,8 +168,18 @@ def to_canonical(export: RawTable, table: TableMapping) -> tuple[RawTable, list[
         value_maps=table.value_keys,
         section=table.section,
         unavailable=frozenset(unavailable),
+        short=_short_rows_of(export.short, selected.rows),
     )
     return raw, columns.problems
+
+
+def _short_rows_of(short: ShortRows | None, rows) -> ShortRows | None:
+    """The export's short rows that this table reads (a derived table reads some rows)."""
+    if short is None or rows is None:
+        return short
+    kept = set(np.asarray(rows).tolist())
+    mine = tuple(entry for entry in short.rows if entry[0] in kept)
+    return replace(short, rows=mine) if mine else None
 
 
 class _Columns:

@@ -33,7 +33,7 @@ from acctkit.data.references import (
     unreliable,
 )
 from acctkit.data.schema import REQUIRED_TABLES, SCHEMA
-from acctkit.data.validate import header_notes, parse_table
+from acctkit.data.validate import header_notes, parse_table, short_row_findings
 from acctkit.errors import DataValidationError, Problem
 
 
@@ -113,6 +113,9 @@ def load_with_notes(
     checked = read_mapping(mapping) if mapping is not None else None
     path = Path(source)
     raws, problems, notes = _read_source(path, checked)
+    for raw in raws.values():
+        errors, trimmed = short_row_findings(raw)
+        problems, notes = problems + errors, notes + trimmed
     if dayfirst is not None:
         order = "dmy" if dayfirst else "iso"
     else:

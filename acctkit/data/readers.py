@@ -51,10 +51,10 @@ def read_failure(exc: Exception) -> str:
 
 
 FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
-# A valid UTF-8 multi-byte character: a file holding some is UTF-8, at least in part.
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+# A UTF-8 accented Latin letter or sign (U+0080 to U+017F, two bytes): the accents of a
+# UTF-8 file in a Western language. A Windows-1252 file holds such a byte pair only by
+# chance ('CAFÉ’S' is C9 92, outside this range; 'Ã©' would be one).
+_UTF8_ACCENT = re.compile(rb"[\xc2-\xc5][\x80-\xbf]")
 # Files of another format given a CSV name, by their first bytes.
 _SIGNATURES = (
     (b"PK\x03\x04", "is an Excel workbook (or another zip file), not CSV text"),
@@ -63,6 +63,40 @@ _SIGNATURES = (
 )
 FALLBACK_ENCODING = "cp1252"  # what Excel on Windows writes for "CSV" in Western locales
 ENCODING_NAMES = {"cp1252": "Windows Western European", "latin-1": "ISO Western European"}
+
+
+@dataclass(frozen=True)
+class ShortRows:
+    """Rows of a CSV with fewer cells than its header, as pandas padded them with blanks.
+
+    ``rows`` holds (file row, cell count, header names of the cells left off); ``cut`` says
+    the file's last row is one of them and the file does not end with a line break: the
+    file was cut short. Whether the other rows are an error depends on the table's schema
+    (:func:`acctkit.data.validate.short_row_findings`): some writers leave off trailing
+    empty cells.
+    """
+
+    rows: tuple[tuple[int, int, tuple[str, ...]], ...]
+    width: int
+    separator: str
+    cut: bool = False
+
+    def message(self, rows: list[tuple[int, int]]) -> str:
+        """The error for ``rows`` ((file row, cell count) pairs)."""
+        shown = _separator_name(self.separator)
+        advice = "the file may be cut short, or a value lost its separator"
+        if len(rows) == 1:
+            row, count = rows[0]
+            return (
+                f"row {row} has {count} cell{'s' if count != 1 else ''} but the header has "
+                f"{self.width} (separator {shown}); {advice}"
+            )
+        listed = ", ".join(str(row) for row, _ in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        return (
+            f"rows {listed}{more} have fewer cells than the header's {self.width} (separator "
+            f"{shown}); {advice}"
+        )
 
 
 @dataclass(frozen=True)
@@ -78,7 +112,8 @@ class RawTable:
     canonical column, the export values a mapping translates (for the "not mapped"
     message), and ``section`` the mapping section the table comes from. ``unavailable``
     names the canonical columns whose export column is missing: that is reported once, and
-    validation says nothing more about them.
+    validation says nothing more about them. ``short``: the CSV rows that had fewer cells
+    than the header (padded with blanks), for validation to judge.
     """
 
     name: str
@@ -93,6 +128,7 @@ class RawTable:
     value_maps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     section: str | None = None
     unavailable: frozenset[str] = frozenset()
+    short: ShortRows | None = None
 
     def column_label(self, name: str) -> str:
         """The name the user knows a canonical column by in this file."""
@@ -250,8 +286,6 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
         raise UnreadableFile(_parser_message(str(exc), separator)) from None
     blank = grid.fillna("").apply(lambda column: column.str.strip() == "")
     short = _short_rows(text, grid, blank, separator)
-    if short:
-        raise UnreadableFile(_short_rows_message(short, grid, separator))
     # The header is set by hand so that duplicated names stay visible to validation
     # (pandas would rename the second 'x' to 'x.1').
     frame, rows = _with_header(grid, is_blank=blank)
@@ -262,7 +296,19 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
         decimal="," if separator == ";" else ".",
         rows=rows,
         encoding=detected,
+        short=_described(short, grid, separator, text) if short else None,
     )
+
+
+def _described(
+    short: list[tuple[int, int]], grid: pd.DataFrame, separator: str, text: str
+) -> ShortRows:
+    header = ["" if pd.isna(c) else str(c).strip() for c in grid.iloc[0]]
+    rows = tuple(
+        (row, count, tuple(name for name in header[count:] if name)) for row, count in short
+    )
+    cut = short[-1][0] == len(grid) and not text.endswith(("\n", "\r"))
+    return ShortRows(rows, grid.shape[1], separator, cut)
 
 
 def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str | None]:
@@ -287,7 +333,7 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        if _UTF8_SEQUENCE.search(raw):  # UTF-8 accents elsewhere: a guess would garble them
+        if _mostly_utf8(raw):  # UTF-8 accents elsewhere: a guess would garble them
             line = raw[: exc.start].count(b"\n") + 1
             raise UnreadableFile(
                 f"is partly UTF-8 and partly another encoding (line {line} holds the byte "
@@ -298,6 +344,16 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str | None]:
         return raw.decode(FALLBACK_ENCODING), FALLBACK_ENCODING
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether a file that is not valid UTF-8 still holds UTF-8 accents: a UTF-8 file with
+    bytes of another encoding pasted in, not a Windows-1252 file where one byte pair
+    happens to be valid UTF-8 (that takes two such accents, or at least as many as the
+    invalid bytes)."""
+    accents = len(_UTF8_ACCENT.findall(raw))
+    invalid = raw.decode("utf-8", "replace").count("\ufffd")
+    return accents >= 2 or (accents == 1 and invalid <= 1)
 
 
 def encoding_notes(raws: list[RawTable], advice: str) -> list[Problem]:
@@ -382,6 +438,9 @@ def _nul_message(data: bytes) -> str:
             "looks like UTF-16 text without a byte order mark, which cannot be told from "
             "binary data: save it as 'CSV UTF-8'"
         )
+    if data.count(0) <= 3:  # a stray NUL or two in a text file: say where
+        line = data[: data.index(0)].count(b"\n") + 1
+        return f"line {line} holds a NUL byte (a control character text never holds): remove it"
     return "is not CSV text (it holds NUL bytes, as binary files do)"
 
 
@@ -442,23 +501,6 @@ def _cell_counts(text: str, separator: str) -> list[int]:
         return [max(len(record), 1) for record in reader]
     except csv.Error:  # e.g. a cell longer than the csv module allows
         return []
-
-
-def _short_rows_message(short: list[tuple[int, int]], grid: pd.DataFrame, separator: str) -> str:
-    width, shown = grid.shape[1], _separator_name(separator)
-    advice = "the file may be cut short, or a value lost its separator"
-    if len(short) == 1:
-        row, count = short[0]
-        return (
-            f"row {row} has {count} cell{'s' if count != 1 else ''} but the header has "
-            f"{width} (separator {shown}); {advice}"
-        )
-    rows = ", ".join(str(row) for row, _ in short[:5])
-    more = f" and {len(short) - 5} more" if len(short) > 5 else ""
-    return (
-        f"rows {rows}{more} have fewer cells than the header's {width} (separator {shown}); "
-        f"{advice}"
-    )
 
 
 def _detect_separator(text: str) -> str:

@@ -88,6 +88,45 @@ def header_notes(raw: RawTable) -> list[Problem]:
     return notes
 
 
+def short_row_findings(raw: RawTable) -> tuple[list[Problem], list[Problem]]:
+    """Errors and notes for the CSV rows that had fewer cells than the header.
+
+    Some writers leave off a row's trailing empty cells: a row that only lacks cells of
+    optional columns is read with those cells blank, and a note says so. A row that lacks a
+    cell of a required column (a value lost its separator), or the last row of a file that
+    does not end with a line break (a file cut short), is an error.
+    """
+    short = raw.short
+    if short is None:
+        return [], []
+    schema = SCHEMA[raw.name]
+    required = {raw.column_label(column.name) for column in schema.columns if column.required}
+    last = short.rows[-1][0]
+    wrong, trimmed, left_off = [], [], {}
+    for row, count, missing in short.rows:
+        if required.intersection(missing) or (short.cut and row == last):
+            wrong.append((row, count))
+        else:
+            trimmed.append(row)
+            left_off.update(dict.fromkeys(missing))
+    errors = [Problem(raw.name, short.message(wrong), file=raw.label)] if wrong else []
+    notes = []
+    if trimmed:
+        listed = ", ".join(str(row) for row in trimmed[:5])
+        more = f" and {len(trimmed) - 5} more" if len(trimmed) > 5 else ""
+        verb = "has" if len(trimmed) == 1 else "have"
+        notes.append(
+            Problem(
+                raw.name,
+                f"row{'s' if len(trimmed) > 1 else ''} {listed}{more} {verb} fewer cells than "
+                f"the header's {short.width}: the cells left off ({', '.join(left_off)}) are "
+                "read as blank",
+                file=raw.label,
+            )
+        )
+    return errors, notes
+
+
 def _fill_defaults(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     if schema.name == "actions":
         default = pd.Series(np.where(frame["done_on"].notna(), "done", "planned"), frame.index)
@@ -320,8 +359,11 @@ def _check_unique(
         if duplicated.any():
             hint = ""
             if column.name in raw.columns and isinstance(raw[column.name], pd.Series):
-                written = raw[column.name][duplicated].astype(str)
-                if (written != values[duplicated]).any():  # ' W1 ' and 'W1'
+                written = raw[column.name][duplicated]
+                spaced = written.map(
+                    lambda cell: isinstance(cell, str) and cell != " ".join(cell.split())
+                )
+                if spaced.any():  # ' W1 ' and 'W1', 'A  1' and 'A 1'
                     hint = " (spaces around an id, and runs of spaces inside it, do not count)"
             found.add(
                 f"duplicate id {_examples(values[duplicated])}{hint}", column.name, duplicated
