@@ -103,8 +103,9 @@ def make_plan(
     problems += [f"{path} is not a notebook" for path in notebooks if not path.is_file()]
     source, target = Path(data).resolve(), Path(out).resolve()
     if source.is_dir() and (target == source or source in target.parents):
+        where = "is" if target == source else "is inside"
         problems.append(
-            f"the output folder '{out}' is inside the source data '{data}': source files "
+            f"the output folder '{out}' {where} the source data '{data}': source files "
             "are only ever read; choose another --out"
         )
     if problems:

@@ -4,9 +4,10 @@ nbformat validates notebooks with jsonschema, and importing jsonschema imports e
 checker it finds installed. One of them, ``rfc3987_syntax`` (installed with Jupyter), builds
 about 35 Earley parsers for IRI syntax at import time: 0.8 to 0.9 s of CPU in every process
 that imports nbformat, that is the parent and each worker of a batch (jsonschema #1428).
-No notebook schema uses the ``iri`` formats, so the processes acctkit starts itself skip
-that module. Library users' own processes are never changed: only the ``acctkit`` command
-and the local worker processes call :func:`skip_iri_grammars`.
+No notebook schema uses the ``iri`` formats, so the processes acctkit runs as a program
+skip that module: the ``acctkit`` command (``acctkit.cli.main``, which a script calling it
+also gets) and the local worker processes call :func:`skip_iri_grammars`. Importing acctkit
+as a library changes nothing.
 """
 
 from __future__ import annotations
