@@ -189,6 +189,13 @@ def _load(args: argparse.Namespace):
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None:
+        from acctkit.data.portfolio import date_note
+
+        dates = date_note(result.portfolio, as_of)
+        if dates:
+            print(f"note: {dates}", file=sys.stderr)
     return result.portfolio
 
 

@@ -299,8 +299,8 @@ def test_a_review_date_long_after_the_data_gets_a_note(tmp_path, capsys):
     days = (dt.date(2027, 1, 31) - dt.date.fromisoformat(last)).days
     assert (
         f"note: the latest interaction in the data is on {last}, {days} days before the "
-        "review date 2027-01-31: the reports will show no recent activity; is the export "
-        "up to date?\n"
+        "review date 2027-01-31: recent activity will look absent; is the export up to "
+        "date?\n"
     ) in capsys.readouterr().err
 
 

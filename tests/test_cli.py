@@ -217,3 +217,21 @@ def test_the_output_file_is_written_even_when_the_console_is_closed(tmp_path):
     command = f"{sys.executable} -m acctkit.cli kpis {WORKED} --as-of 2026-06-30 -o {out} | true"
     subprocess.run(["bash", "-c", command], check=True, timeout=120)
     assert out.exists() and "potential_score" in out.read_text()
+
+
+def test_a_review_date_outside_the_data_gets_a_note(tiny_folder):
+    """TINY's interactions run from 2026-04-02 to 2026-06-10."""
+    late = run_cli("kpis", str(tiny_folder), "--as-of", "2026-12-31")
+    assert late.returncode == 0, late.stderr
+    assert (
+        "note: the latest interaction in the data is on 2026-06-10, 204 days before the "
+        "review date 2026-12-31: recent activity will look absent; is the export up to date?\n"
+    ) in late.stderr
+    early = run_cli("kpis", str(tiny_folder), "--as-of", "2026-01-01")
+    assert early.returncode == 0, early.stderr
+    assert (
+        "note: the review date 2026-01-01 is before the first interaction in the data "
+        "(2026-04-02): there is little or nothing to review yet\n"
+    ) in early.stderr
+    usual = run_cli("kpis", str(tiny_folder), "--as-of", "2026-06-30")
+    assert "note:" not in usual.stderr

@@ -111,3 +111,30 @@ class Portfolio:
         if self.source:
             title += f" <small>({html.escape(self.source)})</small>"
         return f"<div><strong>{title}</strong>{summary.to_html(index=False, escape=True)}</div>"
+
+
+def date_note(portfolio: Portfolio, as_of) -> str | None:
+    """A note when a review date lies outside the data's interactions: more than a month
+    after the latest one (every activity KPI then reads as a silence that may only be an
+    old export), or before the first one (nothing to review yet). None otherwise, and when
+    the portfolio has no interactions table.
+    """
+    if portfolio.interactions is None or portfolio.interactions.empty:
+        return None
+    day = pd.Timestamp(as_of).normalize()
+    dates = portfolio.interactions["occurred_on"]
+    first, last = dates.min(), dates.max()
+    if pd.isna(last):
+        return None
+    if (day - last).days > 31:
+        return (
+            f"the latest interaction in the data is on {last.date()}, {(day - last).days} "
+            f"days before the review date {day.date()}: recent activity will look absent; "
+            "is the export up to date?"
+        )
+    if day < first:
+        return (
+            f"the review date {day.date()} is before the first interaction in the data "
+            f"({first.date()}): there is little or nothing to review yet"
+        )
+    return None

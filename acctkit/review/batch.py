@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acctkit import __version__
+from acctkit.data.portfolio import date_note
 from acctkit.display import date as display_date
 from acctkit.errors import ModelError, OutputError, ReportError
 from acctkit.outputs import write_table
@@ -229,9 +230,9 @@ def run_reports(
         },
     )
     show = Progress(enabled=progress)
-    stale = _stale_data(portfolio, plan.as_of)
-    if stale:
-        show.note(stale)
+    dates = date_note(portfolio, plan.as_of)
+    if dates:
+        show.note(f"note: {dates}")
     with RunLock(plan.out) as lock:
         if lock.stale:
             show.note(f"note: took over the lock of a run that died (pid {lock.stale.get('pid')})")
@@ -496,21 +497,6 @@ def _stop_if_unwritable(outcome) -> None:
         return
     if outcome.kind == "output":
         raise OutputError(outcome.error or "cannot write the report")
-
-
-def _stale_data(portfolio, as_of: dt.date) -> str | None:
-    """A note when the data stops well before the review date: every activity KPI of the
-    reports would then read as a silence that may only be a missing export."""
-    if portfolio.interactions is None:  # an optional table: nothing to compare with
-        return None
-    latest = portfolio.interactions["occurred_on"].max()
-    if latest is None or latest != latest or (as_of - latest.date()).days <= 31:
-        return None
-    return (
-        f"note: the latest interaction in the data is on {latest.date()}, "
-        f"{(as_of - latest.date()).days} days before the review date {as_of}: the reports "
-        "will show no recent activity; is the export up to date?"
-    )
 
 
 def _load_model(model):
