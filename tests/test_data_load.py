@@ -401,3 +401,26 @@ def test_a_stray_nul_byte_is_named_by_its_line(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         "contacts.csv: line 3 holds a NUL byte (a control character text never holds): remove it"
     ]
+
+
+def test_an_unreadable_amount_on_a_won_deal_is_reported_once(tmp_path):
+    row = "P1,007,Renewal,renewal,300000,closed_won"
+    for amount, expected in [
+        (
+            "1e400",
+            "opportunities.csv, column 'amount', row 2: expected a number of at most 15 digits "
+            "before the decimal mark, got '1e400'",
+        ),
+        (
+            "",
+            "opportunities.csv, column 'amount', row 2: amount is required when the stage is "
+            "closed_won",
+        ),
+    ]:
+        tables = {
+            **TINY,
+            "opportunities": TINY["opportunities"].replace(row, row.replace("300000", amount)),
+        }
+        with pytest.raises(DataValidationError) as caught:
+            load_portfolio(write_tables(tmp_path / (amount or "blank"), tables))
+        assert [str(p) for p in caught.value.problems] == [expected]

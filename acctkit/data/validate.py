@@ -384,7 +384,9 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
                 conflicting,
             )
     if schema.name == "opportunities":
-        won_without_amount = (frame["stage"] == "closed_won") & frame["amount"].isna()
+        written = found.raw.frame.get("amount")  # an unreadable amount is reported already
+        unwritten = parse.is_blank(written).to_numpy() if written is not None else True
+        won_without_amount = (frame["stage"] == "closed_won") & frame["amount"].isna() & unwritten
         if won_without_amount.any():
             found.add(
                 "amount is required when the stage is closed_won", "amount", won_without_amount
