@@ -40,6 +40,7 @@ from acctkit.outputs import write_bytes_atomic
 from acctkit.review.kernel import KernelSession, kill_sessions, process_memory_peak_mb
 from acctkit.review.rendering import (
     NotebookPaths,
+    describe_failure,
     export_html,
     make_exporter,
     markdown_heading,
@@ -409,25 +410,18 @@ class _Worker:
             kept = paths.failed
         section = section_of(kept, cell_index) if kept else None
         return RenderError(
-            _describe(error, kind, name, section, self.settings.timeout),
+            describe_failure(
+                error,
+                kind,
+                name,
+                section,
+                f"the report ran longer than {self.settings.timeout} s",
+            ),
             kind=kind,
             label=job.label,
             section=section,
             notebook=kept,
         )
-
-
-def _describe(error, kind: str, name: str, section: str | None, timeout) -> str:
-    where = f" in section '{section}'" if section else ""
-    if kind == "notebook_error":
-        ename = getattr(error, "ename", type(error).__name__)
-        value = str(getattr(error, "evalue", "")).strip()
-        return f"{name} failed{where}: {ename}" + (f": {value}" if value else "")
-    if kind == "timeout":
-        return f"{name} timed out{where}: the report ran longer than {timeout} s"
-    if kind == "kernel_died":
-        return f"the kernel died while running {name}{where}"
-    return f"could not start a kernel for {name}: {type(error).__name__}: {error}"
 
 
 def _failed_notebook(error) -> str | None:

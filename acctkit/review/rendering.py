@@ -448,7 +448,9 @@ def _failure(error, kind, paths, running, progress, kernel, label) -> RenderErro
         kept = paths.failed
     cell_index = getattr(error, "cell_index", progress.cell_index)
     section = section_of(kept, cell_index) if kept else None
-    message = _failure_summary(error, kind, paths.source.name, section, kernel.timeout)
+    message = describe_failure(
+        error, kind, paths.source.name, section, f"a cell ran longer than {kernel.timeout} s"
+    )
     if kept:
         message += f" (partial notebook kept at {kept})"
     return RenderError(
@@ -456,13 +458,16 @@ def _failure(error, kind, paths, running, progress, kernel, label) -> RenderErro
     )
 
 
-def _failure_summary(error, kind: str, name: str, section: str | None, timeout) -> str:
+def describe_failure(error, kind: str, name: str, section: str | None, overrun: str) -> str:
+    """One line for people about a failed notebook run of ``kind`` (a RenderError kind);
+    ``overrun`` says what ran too long on a timeout (``"a cell ran longer than 600 s"``)."""
     where = f" in section '{section}'" if section else ""
     if kind == "notebook_error":
-        value = str(error.evalue).strip()
-        return f"{name} failed{where}: {error.ename}" + (f": {value}" if value else "")
+        ename = getattr(error, "ename", type(error).__name__)
+        value = str(getattr(error, "evalue", "")).strip()
+        return f"{name} failed{where}: {ename}" + (f": {value}" if value else "")
     if kind == "timeout":
-        return f"{name} timed out{where}: a cell ran longer than {timeout} s"
+        return f"{name} timed out{where}: {overrun}"
     if kind == "kernel_died":
         return f"the kernel died while running {name}{where}"
     return f"could not start a kernel for {name}: {type(error).__name__}: {error}"
