@@ -30,7 +30,8 @@ from acctkit.display import date, fill, number, number_ticks, signed
 from acctkit.i18n import labels
 from acctkit.kpis.columns import to_column
 from acctkit.kpis.scores import SCORE_INPUTS, SEGMENTS, score_breakdown, score_columns
-from acctkit.plots import BAND_COLOURS, DPI, PALETTE, WIDTH, ZONE_COLOURS, _style, _title
+from acctkit.kpis.summary import SUMMARY_COLUMNS
+from acctkit.plots import BAND_COLOURS, DPI, PALETTE, WIDTH, ZONE_COLOURS, style_axes, title_axes
 
 SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
 FAMILY_SCORES = SCORES[:3]
@@ -66,15 +67,7 @@ COMPONENT_KPIS = {
 """The KPI behind each score component (the one shown next to its change)."""
 
 WHAT_IF_COLUMNS = ("potential_score", "segment", "health_score", "health_band")
-OVERVIEW = (
-    "annual_revenue",
-    "potential_score",
-    "segment",
-    "relationship_score",
-    "execution_score",
-    "health_score",
-    "health_band",
-)
+OVERVIEW = ("annual_revenue", *SUMMARY_COLUMNS)
 """The columns of a one-line-per-account overview (:func:`acctkit.display.style_kpis`)."""
 
 # Chart words not (yet) in acctkit.i18n: (English, French), as the tables there.
@@ -186,13 +179,13 @@ def kpi_distribution_chart(
         title = words[column] + (f"  ({note})" if values.isna().any() else "")
         axes.set_xlabel(title, fontsize=9, color=PALETTE["text"])
         axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        _style(axes)
+        style_axes(axes)
     for axes in grid[len(columns) :]:
         axes.set_visible(False)
     for axes in grid[::2]:
         axes.set_ylabel(words.report["accounts"], fontsize=9)
     # the first panel's title is the figure's (its text alternative in a report)
-    _title(grid[0], fill(word("distribution.title", lang), lang, count=len(kpis)))
+    title_axes(grid[0], fill(word("distribution.title", lang), lang, count=len(kpis)))
     return figure
 
 
@@ -584,7 +577,7 @@ def migration_chart(migration: pd.DataFrame, lang: str = "en", before=None, afte
     report = words.report
     axes.set_ylabel(_dated(report["previous_review"], before, lang), fontsize=9)
     axes.set_xlabel(_dated(report["this_review"], after, lang), fontsize=9)
-    _title(axes, word("migration.title", lang), pad=24)
+    title_axes(axes, word("migration.title", lang), pad=24)
     return figure
 
 
@@ -630,8 +623,8 @@ def what_if_chart(what_if: pd.DataFrame, lang: str = "en", config=None, named: i
     axes.text(
         0.99, 0.02, note, ha="right", fontsize=8.5, color=PALETTE["red"], transform=axes.transAxes
     )
-    _style(axes)
-    _title(axes, word("what_if.title", lang), pad=20)
+    style_axes(axes)
+    title_axes(axes, word("what_if.title", lang), pad=20)
     return figure
 
 
@@ -707,9 +700,9 @@ def health_drop_chart(
     axes.set_ylim(len(drops) - 0.5, -0.5)
     axes.set_xlim(0, 100)
     axes.set_xlabel(words["health_score"], fontsize=9)
-    _style(axes)
+    style_axes(axes)
     since_text = date(since, lang) if since is not None else ""
-    _title(axes, word("drops.title", lang).format(date=since_text))
+    title_axes(axes, word("drops.title", lang).format(date=since_text))
     return figure
 
 

@@ -153,7 +153,7 @@ def wallet_chart(kpis: pd.DataFrame, lang: str = "en") -> Figure:
     axes.set_xlabel(words.report["chart.amount"], **_LABEL)
     axes.grid(axis="x", **_GRID)
     share = percent(row["share_of_wallet_pct"], lang, 1)
-    _title(axes, words.report["chart.wallet.title"].format(share=share))
+    title_axes(axes, words.report["chart.wallet.title"].format(share=share))
     figure.legend(loc="outside lower center", ncols=3, **_LEGEND)
     return figure
 
@@ -215,7 +215,7 @@ def stakeholder_map(contacts: pd.DataFrame, lang: str = "en", window_days: int =
     axes.tick_params(axis="x", length=0)
     axes.set_xlabel(words.report["chart.business_unit"], **_LABEL)
     axes.set_ylabel(words.report["chart.level"], **_LABEL)
-    _title(axes, words.report["chart.stakeholders.title"])
+    title_axes(axes, words.report["chart.stakeholders.title"])
     legend = _stakeholder_legend(words, window_days)
     figure.legend(handles=legend, loc="outside lower center", ncols=5, **_LEGEND)
     return figure
@@ -235,7 +235,7 @@ def interactions_chart(activity: pd.DataFrame, lang: str = "en") -> Figure:
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     axes.set_ylim(0, max(np.nanmax(counts, initial=0) * 1.2, 1))
     axes.set_ylabel(words["interactions"], **_LABEL)
-    _title(axes, words.report["chart.interactions.title"])
+    title_axes(axes, words.report["chart.interactions.title"])
     return figure
 
 
@@ -281,7 +281,7 @@ def pipeline_chart(pipeline: pd.DataFrame, lang: str = "en") -> Figure:
     axes.set_xlabel(words.report["chart.amount"], **_LABEL)
     axes.set_ylabel(words.report["chart.stage"], **_LABEL)
     axes.grid(axis="x", **_GRID)
-    _title(axes, words.report["chart.pipeline.title"])
+    title_axes(axes, words.report["chart.pipeline.title"])
     figure.legend(loc="outside lower center", ncols=2, **_LEGEND)
     return figure
 
@@ -327,7 +327,7 @@ def won_chart(kpis: pd.DataFrame, lang: str = "en", window_days: int = 90) -> Fi
     axes.set_xlabel(words.report["chart.amount"], **_LABEL)
     axes.set_ylabel(words.report["chart.kind"], **_LABEL)
     axes.grid(axis="x", **_GRID)
-    _title(axes, fill(words.report["chart.won.title"], lang, window=window_days))
+    title_axes(axes, fill(words.report["chart.won.title"], lang, window=window_days))
     return figure
 
 
@@ -373,9 +373,9 @@ def satisfaction_chart(activity: pd.DataFrame, lang: str = "en") -> Figure:
     bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     bottom.set_ylabel(words.report["chart.irritants"], **_LABEL)
     for axes in (top, bottom):
-        _style(axes)
+        style_axes(axes)
     _month_axis(bottom, frame["month"], lang)
-    _title(top, words.report["chart.satisfaction.title"])
+    title_axes(top, words.report["chart.satisfaction.title"])
     return figure
 
 
@@ -434,7 +434,7 @@ def risk_trend_chart(
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(100 * v, lang)))
     _month_axis(axes, frame["as_of"], lang)
     axes.set_ylabel(words.report["chart.probability"], **_LABEL)
-    _title(axes, words.report["chart.risk.title"])
+    title_axes(axes, words.report["chart.risk.title"])
     return figure
 
 
@@ -505,7 +505,7 @@ def portfolio_matrix(
     axes.set_ylim(0, 100)
     axes.set_xlabel(words["potential_score"], **_LABEL)
     axes.set_ylabel(words["relationship_score"], **_LABEL)
-    _title(axes, words.report["chart.matrix.title"], pad=22)
+    title_axes(axes, words.report["chart.matrix.title"], pad=22)
     handles = [
         Line2D(
             [], [], marker="o", linestyle="", markersize=8, color=colour, label=words.bands[name]
@@ -535,11 +535,12 @@ def portfolio_matrix(
 def _figure(height: float, width: float = WIDTH) -> tuple[Figure, object]:
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    _style(axes)
+    style_axes(axes)
     return figure, axes
 
 
-def _style(axes) -> None:
+def style_axes(axes) -> None:
+    """The report look of an axes: no top and right spines, muted ticks, grid below."""
     axes.spines[["top", "right"]].set_visible(False)
     axes.spines[["left", "bottom"]].set_color(PALETTE["rule"])
     axes.tick_params(labelsize=8.5, colors=PALETTE["muted"], labelcolor=PALETTE["text"])
@@ -548,7 +549,8 @@ def _style(axes) -> None:
     axes.set_axisbelow(True)
 
 
-def _title(axes, text: str, pad: float = 6) -> None:
+def title_axes(axes, text: str, pad: float = 6) -> None:
+    """A chart title as the reports set it: left, bold, in the text colour."""
     axes.set_title(text, loc="left", fontsize=11, fontweight="bold", color=PALETTE["text"], pad=pad)
 
 

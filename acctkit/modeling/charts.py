@@ -18,7 +18,7 @@ from acctkit.display import number, number_ticks, percent, percent_ticks
 from acctkit.i18n import labels
 from acctkit.model.features import FEATURES
 from acctkit.modeling.evaluation import RANDOM, SCORERS, pr_curves, roc_curves
-from acctkit.plots import DPI, PALETTE, RISK_COLOURS, WIDTH, _style, _title
+from acctkit.plots import DPI, PALETTE, RISK_COLOURS, WIDTH, style_axes, title_axes
 
 # Chart words not (yet) in acctkit.i18n: (English, French), as the tables there.
 WORDS = {
@@ -149,8 +149,8 @@ def label_balance_chart(balance: pd.DataFrame, lang: str = "en") -> Figure:
                 transform=top.get_xaxis_transform(),
             )
     for axes in (top, bottom):
-        _style(axes)
-    _title(top, word("balance.title", lang))
+        style_axes(axes)
+    title_axes(top, word("balance.title", lang))
     return figure
 
 
@@ -175,14 +175,14 @@ def feature_distributions_chart(
             _histograms(axes, values, groups, lang)
         axes.set_xlabel(feature_label(name, lang), fontsize=9, color=PALETTE["text"])
         axes.yaxis.set_major_formatter(percent_ticks(lang))
-        _style(axes)
+        style_axes(axes)
     for axes in grid[len(features) :]:
         axes.set_visible(False)
     grid[0].set_ylabel(word("share", lang), **_LABEL)
     handles, names = grid[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="outside lower center", ncols=2, **_LEGEND)
     # the first panel's title is the figure's (its text alternative in a report)
-    _title(grid[0], word("distributions.title", lang))
+    title_axes(grid[0], word("distributions.title", lang))
     return figure
 
 
@@ -226,8 +226,8 @@ def curves_chart(
         axes.set_ylim(0, 1.02)
         axes.xaxis.set_major_formatter(percent_ticks(lang))
         axes.yaxis.set_major_formatter(percent_ticks(lang))
-        _style(axes)
-        _title(axes, word(key, lang))
+        style_axes(axes)
+        title_axes(axes, word(key, lang))
     figure.legend(loc="outside lower center", ncols=2, **_LEGEND)
     return figure
 
@@ -268,9 +268,9 @@ def calibration_chart(calibration: pd.DataFrame, lang: str = "en") -> Figure:
     left.xaxis.set_major_formatter(percent_ticks(lang))
     for axes in (left, right):
         axes.yaxis.set_major_formatter(percent_ticks(lang))
-        _style(axes)
-    _title(left, word("calibration.title", lang))
-    _title(right, word("bins.title", lang))
+        style_axes(axes)
+    title_axes(left, word("calibration.title", lang))
+    title_axes(right, word("bins.title", lang))
     return figure
 
 
@@ -309,9 +309,9 @@ def coefficients_chart(coefficients: pd.DataFrame, lang: str = "en") -> Figure:
     axes.xaxis.set_minor_formatter(NullFormatter())
     axes.set_yticks(y, [feature_label(name, lang) for name in table.index])
     axes.set_xlabel(word("coefficients.x", lang), **_LABEL)
-    _style(axes)
+    style_axes(axes)
     level = number(100 * coefficients.attrs.get("level", 0.95), lang)
-    _title(axes, word("coefficients.title", lang).format(level=level))
+    title_axes(axes, word("coefficients.title", lang).format(level=level))
     return figure
 
 
@@ -339,9 +339,9 @@ def precision_at_k_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel(word("top_k.x", lang), **_LABEL)
         axes.set_ylabel(word(key, lang), **_LABEL)
-        _style(axes)
+        style_axes(axes)
     right.legend(loc="lower right", **_LEGEND)
-    _title(left, word("top_k.title", lang))
+    title_axes(left, word("top_k.title", lang))
     return figure
 
 
@@ -401,8 +401,8 @@ def threshold_chart(
             transform=top.get_xaxis_transform(),
         )
     for axes in (top, bottom):
-        _style(axes)
-    _title(top, word("threshold.title", lang), pad=14)
+        style_axes(axes)
+    title_axes(top, word("threshold.title", lang), pad=14)
     return figure
 
 
