@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from acctkit.batch.startup import skip_iri_grammars
 from acctkit.errors import AcctkitError
-from acctkit.review.startup import skip_iri_grammars
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT = 0, 1, 2
 
@@ -337,7 +337,7 @@ def _pandas_display():
 
 
 def _report(args: argparse.Namespace) -> int:
-    from acctkit.review.batch import run_reports
+    from acctkit.batch.run import run_reports
 
     result = run_reports(
         args.data,
@@ -360,12 +360,12 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from acctkit.batch.options import latest_complete_month
+    from acctkit.batch.run import run_reports
     from acctkit.data import load_portfolio
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
     from acctkit.model import EarlyWarningModel, score_accounts
-    from acctkit.review.batch import run_reports
-    from acctkit.review.plan import latest_complete_month
 
     if not (args.data / "accounts.csv").exists():
         write_tables(generate_tables(**DEMO_SIZE), args.data)

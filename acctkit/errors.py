@@ -7,6 +7,7 @@ exception is a bug and may show a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 
@@ -26,18 +27,50 @@ class ReportError(AcctkitError):
     """A review report cannot be built or rendered."""
 
 
+class FailureKind(str, Enum):
+    """Why one report (one notebook run) failed: the one list of failure kinds.
+
+    The value is what the manifest, the progress lines and ``ReportOutcome.kind`` show.
+
+    ``INVALID_ARGUMENTS``
+        Nothing ran: a bad path, option or notebook parameter.
+    ``KERNEL_START``
+        The kernel did not start (or did not answer in time): the only kind worth a retry.
+    ``NOTEBOOK_ERROR``
+        A cell raised; the partial notebook is kept for triage.
+    ``TIMEOUT``
+        A cell (or, in the batch, the whole report) ran longer than the time allowed.
+    ``KERNEL_DIED``
+        The kernel died or stopped answering while a cell ran.
+    ``OUTPUT``
+        A report file could not be written (read-only or full disk): the batch stops.
+    ``INTERNAL``
+        A bug in acctkit while rendering this report; the other reports go on.
+    """
+
+    INVALID_ARGUMENTS = "invalid_arguments"
+    KERNEL_START = "kernel_start"
+    NOTEBOOK_ERROR = "notebook_error"
+    TIMEOUT = "timeout"
+    KERNEL_DIED = "kernel_died"
+    OUTPUT = "output"
+    INTERNAL = "internal"
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
+
+
 class RenderError(ReportError):
     """A report could not be rendered.
 
     Attributes
     ----------
-    kind : str
-        One of :data:`acctkit.review.rendering.KINDS`: ``"invalid_arguments"`` (nothing
-        ran), ``"kernel_start"`` (the kernel did not start: the only kind worth a retry),
-        ``"notebook_error"`` (a cell raised), ``"timeout"`` (a cell ran longer than
-        ``timeout``), ``"kernel_died"``.
+    kind : FailureKind
+        Why: see :class:`FailureKind` (a plain string is turned into one).
     label : str or None
-        The caller's label (e.g. the account id), also at the start of the message.
+        The caller's label (e.g. the account id).
     section : str or None
         The nearest markdown heading above the cell that failed.
     notebook : pathlib.Path or None
@@ -48,13 +81,13 @@ class RenderError(ReportError):
         self,
         message: str,
         *,
-        kind: str,
+        kind: FailureKind | str,
         label: str | None = None,
         section: str | None = None,
         notebook: Path | None = None,
     ):
         super().__init__(message)
-        self.kind = kind
+        self.kind = FailureKind(kind)
         self.label = label
         self.section = section
         self.notebook = notebook
@@ -62,7 +95,7 @@ class RenderError(ReportError):
     @property
     def retryable(self) -> bool:
         """True when a new attempt may succeed: the kernel failed to start."""
-        return self.kind == "kernel_start"
+        return self.kind is FailureKind.KERNEL_START
 
 
 class OutputError(AcctkitError):

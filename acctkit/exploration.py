@@ -26,12 +26,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from acctkit.config import load_config
-from acctkit.display import date, fill, number, number_ticks, signed
+from acctkit.format import date, fill, number, signed
 from acctkit.i18n import labels
 from acctkit.kpis.columns import to_column
 from acctkit.kpis.scores import SCORE_INPUTS, SEGMENTS, score_breakdown, score_columns
 from acctkit.kpis.summary import SUMMARY_COLUMNS
-from acctkit.plots import BAND_COLOURS, DPI, PALETTE, WIDTH, ZONE_COLOURS, style_axes, title_axes
+from acctkit.plots import number_ticks, style_axes, title_axes
+from acctkit.theme import BAND_COLOURS, DPI, PALETTE, WIDTH, ZONE_COLOURS
 
 SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
 FAMILY_SCORES = SCORES[:3]
@@ -461,7 +462,7 @@ def _why(changes: pd.DataFrame, lang: str, top: int, *, drops_only: bool) -> pd.
 
 def _kpi_texts(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
     """The values of ``column`` formatted as the KPI named in each row's ``kpi``."""
-    from acctkit.review.cells import kpi_value
+    from acctkit.report.cells import kpi_value
 
     flat = frame.reset_index(drop=True)
     texts = pd.Series("", index=flat.index, dtype="object")

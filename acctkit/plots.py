@@ -1,14 +1,14 @@
 """Charts of the review reports, in the report's language, in one palette.
 
-Every chart function takes the bundle tables it draws (as :func:`acctkit.review.load_account`
-and :func:`acctkit.review.load_tables` give them) and ``lang``, and returns a
+Every chart function takes the bundle tables it draws (as :func:`acctkit.report.load_account`
+and :func:`acctkit.report.load_tables` give them) and ``lang``, and returns a
 :class:`matplotlib.figure.Figure`. Figures are built without pyplot, so a notebook kernel
 keeps no figure open and never shows one twice; :func:`acctkit.display.show` displays them.
 Given nothing to draw (no rows), a function returns a figure without axes, which ``show``
 skips: the section's table or text already says so.
 
 :data:`PALETTE` holds the report colours; the band colours are the ones the HTML sections
-use (:mod:`acctkit.review.sections` builds its stylesheet from them).
+use (:mod:`acctkit.report.sections` builds its stylesheet from them).
 
 Examples
 --------
@@ -29,30 +29,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from acctkit.display import compact, fill, month, number, percent
+from acctkit.format import compact, fill, month, number, percent
 from acctkit.i18n import labels
+from acctkit.theme import BAND_COLOURS, DPI, PALETTE, RISK_COLOURS, WIDTH, ZONE_COLOURS
 
-PALETTE = {
-    "accent": "#1f5f8b",
-    "accent_light": "#a9c8df",
-    "text": "#1d2329",
-    "muted": "#5c6770",
-    "rule": "#d8dde2",
-    "background": "#f4f6f8",
-    "green": "#2e7d32",
-    "amber": "#e69f00",
-    "red": "#c62828",
-    "grey": "#9aa3ab",
-}
-"""The report colours. ``accent``, ``text``, ``muted`` and ``rule`` are the stylesheet's."""
-
-BAND_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["amber"], "red": PALETTE["red"]}
-RISK_COLOURS = {"low": PALETTE["green"], "medium": PALETTE["amber"], "high": PALETTE["red"]}
-ZONE_COLOURS = {"deprioritize": "#f6f7f8", "maintain": "#e9eff4", "invest": "#d6e5f0"}
-"""Background tints of the recommendation zones of the portfolio matrix (not band colours)."""
-
-DPI = 100
-WIDTH = 8.2  # inches: 820 px, most of the report's text column (930 px)
 OPEN_STAGES = ("prospecting", "qualification", "proposal", "negotiation")
 LEVEL_ORDER = ("user", "manager", "director", "c_level")
 WON_COLUMNS = {
@@ -673,3 +653,28 @@ def _name_largest(axes, placed: pd.DataFrame, named: int) -> None:
             arrowprops={"arrowstyle": "-", "color": PALETTE["muted"], "linewidth": 0.6},
             **_NOTE,
         )
+
+
+def number_ticks(lang: str = "en"):
+    """A matplotlib tick formatter: numbers in the language's style (``0,5``), with
+    decimals only where a tick needs them."""
+    from matplotlib.ticker import FuncFormatter
+
+    def text(value: float, _) -> str:
+        for decimals in (0, 1, 2):
+            if abs(value - round(value, decimals)) < 1e-9:
+                return number(value, lang, decimals)
+        return number(value, lang, 2)
+
+    return FuncFormatter(text)
+
+
+def percent_ticks(lang: str = "en"):
+    """A matplotlib tick formatter for shares (0..1) shown in percent: ``25 %``, ``2,5 %``."""
+    from matplotlib.ticker import FuncFormatter
+
+    def text(value: float, _) -> str:
+        whole = float(round(100 * value, 6)).is_integer()
+        return percent(100 * value, lang, 0 if whole else 1)
+
+    return FuncFormatter(text)

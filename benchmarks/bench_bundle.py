@@ -29,7 +29,7 @@ def measure(n_accounts: int, months: int, seed: int) -> dict:
     from acctkit.data import from_frames
     from acctkit.datasets import generate_tables
     from acctkit.model import EarlyWarningModel
-    from acctkit.review.bundle import build_bundle, load_account
+    from acctkit.report.bundle import build_bundle, load_account
 
     portfolio = from_frames(generate_tables(n_accounts, months, END, seed))
     model = EarlyWarningModel().fit(portfolio, END)

@@ -63,7 +63,7 @@ def naive(data: Path, ids: list[str], work: Path) -> dict:
     """(a): papermill then nbconvert command lines, one account after the other."""
     from acctkit.data import load_portfolio
     from acctkit.model import EarlyWarningModel
-    from acctkit.review import build_bundle
+    from acctkit.report import build_bundle
 
     started, cpu = time.perf_counter(), _cpu_seconds()
     portfolio = load_portfolio(data)
@@ -111,9 +111,9 @@ def batch(data: Path, ids: list[str] | None, out: Path, engine: str) -> dict:
     """(b) and (c), in a fresh Python process so that its peak memory is its own."""
     code = (
         "import json, resource, sys\n"
-        "from acctkit.review.startup import skip_iri_grammars\n"
+        "from acctkit.batch.startup import skip_iri_grammars\n"
         "skip_iri_grammars()  # as the acctkit command starts\n"
-        "from acctkit.review.batch import run_reports\n"
+        "from acctkit.batch.run import run_reports\n"
         "if __name__ == '__main__':\n"
         "    ids = json.loads(sys.argv[4])\n"
         "    r = run_reports(sys.argv[1], sys.argv[5], out=sys.argv[2], engine=sys.argv[3],\n"
@@ -172,7 +172,7 @@ def _kernel_memory(accounts: list[dict], *, first: bool) -> float:
 
 def sections(data: Path, ids: list[str], work: Path) -> dict[str, dict[str, float]]:
     """Kernel seconds per notebook section, fresh and warm (one worker, no contention)."""
-    from acctkit.review.engines import EngineSettings, ReportJob, close_workers, run_job
+    from acctkit.batch.engines import EngineSettings, ReportJob, close_workers, run_job
 
     results = {}
     for engine in ("fresh", "warm"):

@@ -1,4 +1,4 @@
-"""acctkit.review.batch: a month of reports, rendered by real kernels in real worker pools.
+"""acctkit.batch.run: a month of reports, rendered by real kernels in real worker pools.
 
 Small synthetic portfolios (a few accounts, 12 months) keep each batch to seconds. The
 fixture notebooks ``batch_account.ipynb`` and ``batch_portfolio.ipynb`` take the same
@@ -24,15 +24,15 @@ import pandas as pd
 import psutil
 import pytest
 
+from acctkit.batch.lock import LOCK_FILE as LOCK
+from acctkit.batch.lock import RunLock
+from acctkit.batch.manifest import MANIFEST, complete_reports
+from acctkit.batch.options import latest_complete_month, month_bounds
+from acctkit.batch.publish import MonthFolder
+from acctkit.batch.run import run_reports
+from acctkit.batch.slugs import file_stem, file_stems
 from acctkit.cli import main
 from acctkit.errors import ReportError
-from acctkit.review.batch import run_reports
-from acctkit.review.lock import LOCK_FILE as LOCK
-from acctkit.review.lock import RunLock
-from acctkit.review.manifest import MANIFEST, complete_reports
-from acctkit.review.month import MonthFolder
-from acctkit.review.plan import latest_complete_month, month_bounds
-from acctkit.review.slugs import file_stem, file_stems
 from tests.conftest import folder_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -344,7 +344,7 @@ def test_a_second_run_on_the_same_folder_exits_2_naming_the_first(tmp_path, caps
 
 _KILLABLE = """
 import sys
-from acctkit.review.batch import run_reports
+from acctkit.batch.run import run_reports
 if __name__ == "__main__":
     run_reports(sys.argv[1], "2026-10", out=sys.argv[2], jobs=2, progress=False,
                 account_notebook=sys.argv[3], portfolio_notebook=sys.argv[4])
@@ -415,7 +415,7 @@ def _pages(folder: Path) -> dict[str, str]:
 
 
 def test_warm_and_fresh_engines_write_the_same_reports_as_render(real_portfolio, capsys):
-    from acctkit.review import render
+    from acctkit.render import render
 
     root, data, ids = real_portfolio
     fresh = run_reports(data, MONTH, out=root / "fresh", accounts=ids, jobs=2, progress=False)
@@ -472,13 +472,13 @@ def test_a_dask_cluster_writes_the_same_reports(real_portfolio):
 
 
 def test_only_kernel_start_failures_are_retried(tmp_path, monkeypatch):
+    from acctkit.batch import engines
+    from acctkit.batch.engines import EngineSettings, ReportJob, run_job
     from acctkit.errors import RenderError
-    from acctkit.review import engines
-    from acctkit.review.engines import EngineSettings, ReportJob, run_job
 
     data = write_portfolio(tmp_path / "data", ["OK1", "FAIL1"])
     from acctkit.data import load_portfolio
-    from acctkit.review import build_bundle
+    from acctkit.report import build_bundle
 
     bundle = build_bundle(load_portfolio(data), "2026-10-31", tmp_path / "bundle")
     starts = []
@@ -518,9 +518,9 @@ def test_only_kernel_start_failures_are_retried(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
 def test_a_warm_kernel_reused_for_many_reports_leaks_no_file_descriptor(tmp_path):
+    from acctkit.batch.engines import EngineSettings, ReportJob, close_workers, run_job
     from acctkit.data import load_portfolio
-    from acctkit.review import build_bundle
-    from acctkit.review.engines import EngineSettings, ReportJob, close_workers, run_job
+    from acctkit.report import build_bundle
 
     data = write_portfolio(tmp_path / "data", ["A1"])
     bundle = build_bundle(load_portfolio(data), "2026-10-31", tmp_path / "bundle")
@@ -550,8 +550,8 @@ def test_a_warm_kernel_reused_for_many_reports_leaks_no_file_descriptor(tmp_path
 
 
 def test_progress_without_a_terminal_prints_failures_and_a_few_lines(capsys):
-    from acctkit.review.engines import ReportOutcome
-    from acctkit.review.progress import Progress
+    from acctkit.batch.engines import ReportOutcome
+    from acctkit.batch.progress import Progress
 
     progress = Progress(stream=sys.stderr, bar=False)
     progress.start(40)

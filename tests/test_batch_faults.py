@@ -31,8 +31,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from acctkit.batch.lock import LOCK_FILE
 from acctkit.cli import main
-from acctkit.review.lock import LOCK_FILE
 from tests.test_batch import (
     ACCOUNT,
     MONTH,
@@ -85,7 +85,7 @@ def earlier_months(out: Path) -> dict[str, str]:
 
 _KILLABLE = """
 import sys
-from acctkit.review.batch import run_reports
+from acctkit.batch.run import run_reports
 if __name__ == "__main__":
     run_reports(sys.argv[1], "2026-10", out=sys.argv[2], jobs=1, engine="warm", lang="fr",
                 progress=False, account_notebook=sys.argv[3], portfolio_notebook=sys.argv[4])

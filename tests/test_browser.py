@@ -84,8 +84,8 @@ def browser():
 def review_pack(tmp_path_factory) -> Path:
     """A month of real reports: three accounts of the demo portfolio, warm kernels."""
     _need_browser()
+    from acctkit.batch.run import run_reports
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
-    from acctkit.review.batch import run_reports
 
     root = tmp_path_factory.mktemp("browser")
     write_tables(generate_tables(**DEMO_SIZE), root / "data")

@@ -12,14 +12,10 @@ import pytest
 from acctkit import EarlyWarningModel, compute_alerts, compute_kpis, load_portfolio
 from acctkit.data import from_frames
 from acctkit.datasets import generate_tables
-from acctkit.display import (
-    NBSP,
-    model_html,
-    number_ticks,
-    percent_ticks,
-    style_alerts,
-    style_kpis,
-)
+from acctkit.display import style_alerts, style_kpis
+from acctkit.format import NBSP
+from acctkit.model.html import model_html
+from acctkit.plots import number_ticks, percent_ticks
 
 WORKED = Path(__file__).parent / "fixtures" / "worked-example"
 

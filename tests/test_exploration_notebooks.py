@@ -1,5 +1,5 @@
 """The notebooks of notebooks/ as files (no outputs, a parameters cell), and the two
-exploration notebooks run for real through papermill (acctkit.review.render): in French on a
+exploration notebooks run for real through papermill (acctkit.render.render): in French on a
 small generated portfolio written to a folder, and with their defaults on the built-in demo
 portfolio, as an analyst opens them in JupyterLab. About 30 s on 2 cores."""
 
@@ -14,7 +14,7 @@ import papermill
 import pytest
 
 from acctkit.datasets import generate_tables, write_tables
-from acctkit.review import make_exporter, render
+from acctkit.render import make_exporter, render
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 EARLY = NOTEBOOKS / "early_warning_exploration.ipynb"

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from acctkit.review.kernel import KernelSession
+from acctkit.batch.kernel import KernelSession
 
 
 def _notebook(*sources: str) -> nbformat.NotebookNode:
@@ -90,7 +90,7 @@ def test_a_reset_kernel_has_nothing_left_of_the_previous_report(session, tmp_pat
 def test_the_acctkit_command_skips_the_iri_grammars_and_still_validates_notebooks():
     code = (
         "import sys\n"
-        "from acctkit.review.startup import skip_iri_grammars\n"
+        "from acctkit.batch.startup import skip_iri_grammars\n"
         "skip_iri_grammars()\n"
         "import nbformat\n"
         "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
@@ -109,7 +109,7 @@ def test_the_acctkit_command_skips_the_iri_grammars_and_still_validates_notebook
 def test_skipping_the_iri_grammars_is_too_late_once_jsonschema_is_loaded():
     code = (
         "import sys, jsonschema\n"
-        "from acctkit.review.startup import skip_iri_grammars\n"
+        "from acctkit.batch.startup import skip_iri_grammars\n"
         "before = sys.modules.get('rfc3987_syntax')\n"
         "skip_iri_grammars()\n"
         "print(sys.modules.get('rfc3987_syntax') is before)\n"

@@ -11,8 +11,9 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-from acctkit import plots
-from acctkit.display import NBSP, show
+from acctkit import plots, theme
+from acctkit.display import show
+from acctkit.format import NBSP
 
 MONTHS = pd.date_range("2025-11-30", periods=12, freq="ME")
 
@@ -249,7 +250,7 @@ def test_png_is_small_and_at_100_dpi(activity):
     png = plots.figure_png(plots.interactions_chart(activity, "en"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
-    assert width == round(plots.WIDTH * plots.DPI) and height == 240
+    assert width == round(theme.WIDTH * theme.DPI) and height == 240
     assert len(png) < 20_000
 
 
@@ -264,8 +265,8 @@ def test_show_displays_a_png_with_its_title_as_alt(monkeypatch, activity):
 
 
 def test_palette_band_colours_are_the_stylesheets():
-    from acctkit.review.html import stylesheet
+    from acctkit.report.html import stylesheet
 
     css = stylesheet()
-    for band, colour in plots.BAND_COLOURS.items():
+    for band, colour in theme.BAND_COLOURS.items():
         assert f".ak-badge.ak-{band}{{background:{colour}" in css

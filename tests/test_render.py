@@ -1,4 +1,4 @@
-"""acctkit.review.rendering: real papermill runs on real kernels, then the HTML is read back.
+"""acctkit.render: real papermill runs on real kernels, then the HTML is read back.
 
 One module-scoped render of ``account_report.ipynb`` serves most checks; ``trouble.ipynb``
 fails on demand (``failure`` = raise, sleep or exit) for the error paths.
@@ -23,14 +23,8 @@ import papermill
 import pytest
 
 import acctkit
-from acctkit.errors import ReportError
-from acctkit.review import (
-    RenderError,
-    check_parameters,
-    export_html,
-    make_exporter,
-    render,
-)
+from acctkit.errors import RenderError, ReportError
+from acctkit.render import check_parameters, export_html, make_exporter, render
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 REPORT = NOTEBOOKS / "account_report.ipynb"
@@ -300,17 +294,19 @@ def test_invalid_arguments_are_rejected(tmp_path, arguments, expected):
     assert caught.value.kind == "invalid_arguments"
 
 
-def test_importing_acctkit_review_stays_light():
+def test_importing_the_report_packages_stays_light():
     code = (
-        "import sys, acctkit.review, acctkit.review.rendering\n"
-        "from acctkit.review import render\n"
-        "assert callable(render), render\n"
-        "import acctkit.review as review\n"
-        "assert review.render is render\n"
-        "assert all(getattr(review, name) is not None for name in review.__all__)\n"
+        "import sys, acctkit.render, acctkit.render.execute\n"
+        "from acctkit.render import render\n"
+        "assert render is acctkit.render.execute.render\n"
+        "import acctkit.report, acctkit.batch\n"
+        "for package in (acctkit.render, acctkit.report, acctkit.batch):\n"
+        "    for name in package.__all__:\n"
+        "        getattr(package, name)\n"
     )
     light = (
-        "import sys, acctkit.review; print('papermill' in sys.modules, 'nbconvert' in sys.modules)"
+        "import sys, acctkit.report, acctkit.render, acctkit.batch;"
+        " print('papermill' in sys.modules, 'nbconvert' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=True).returncode == 0
     output = subprocess.run(
@@ -327,14 +323,14 @@ def test_template_files_are_package_data():
     package = Path(acctkit.__file__).parent
     pyproject = tomllib.loads((package.parent / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["acctkit"]
-    for path in (package / "review" / "templates").rglob("*"):
+    for path in (package / "render" / "templates").rglob("*"):
         if path.is_file():
             relative = path.relative_to(package).as_posix()
             assert any(fnmatch(relative, pattern) for pattern in patterns), relative
 
 
 def test_source_date_epoch_sets_the_generation_time_of_the_footer(monkeypatch, tmp_path):
-    from acctkit.review.rendering import NotebookPaths, stamp_report
+    from acctkit.render.export import NotebookPaths, stamp_report
 
     paths = NotebookPaths(tmp_path / "a.ipynb", tmp_path / "a.html", tmp_path / "b.ipynb")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 14:13:20 UTC

@@ -1,4 +1,4 @@
-"""The review notebooks, run for real: papermill through acctkit.review.render on a small
+"""The review notebooks, run for real: papermill through acctkit.render.render on a small
 synthetic portfolio, in English and French; then the HTML is read back as a reader gets it.
 
 One bundle (40 accounts, a model trained on them, a hostile account name) serves every
@@ -18,10 +18,11 @@ import pytest
 
 from acctkit.data import from_frames
 from acctkit.datasets import generate_tables, write_tables
-from acctkit.display import date
+from acctkit.format import date
 from acctkit.i18n import labels
 from acctkit.model import EarlyWarningModel
-from acctkit.review import build_bundle, load_account, make_exporter, render, sections
+from acctkit.render import make_exporter, render
+from acctkit.report import build_bundle, load_account, sections
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 ACCOUNT = NOTEBOOKS / "account_review.ipynb"
@@ -313,7 +314,7 @@ def test_jupyterlab_defaults_build_the_bundle_from_a_data_folder(tmp_path, expor
 def test_without_bundle_or_data_the_notebooks_use_the_demo_portfolio(tmp_path, monkeypatch):
     import tempfile
 
-    from acctkit.review import ensure_bundle, read_meta
+    from acctkit.report import ensure_bundle, read_meta
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     folder = ensure_bundle("", "", "2026-10-31")

@@ -19,10 +19,10 @@ from urllib.parse import unquote, urlsplit
 import papermill
 import pytest
 
+from acctkit.batch.run import run_reports
 from acctkit.errors import RenderError, ReportError
-from acctkit.review.batch import run_reports
-from acctkit.review.rendering import check_parameters
-from acctkit.review.tables import parse_links
+from acctkit.render.parameters import check_parameters
+from acctkit.report.tables import parse_links
 
 REAL = Path(__file__).parents[1] / "notebooks"
 ACCOUNT_NOTEBOOK = REAL / "account_review.ipynb"
@@ -305,8 +305,8 @@ def test_links_to_files_of_the_month_are_kept():
 
 
 def test_the_plain_index_of_a_failed_portfolio_review_is_safe(tmp_path):
-    from acctkit.review.manifest import Inputs
-    from acctkit.review.record import RunRecord, write_plain_index
+    from acctkit.batch.manifest import Inputs
+    from acctkit.batch.record import RunRecord, write_plain_index
 
     record = RunRecord("r1", tmp_path, Inputs({}, "trained", {}, {}), {})
     for number, (account_id, name) in enumerate([(H1, SCRIPT), (H2, IMAGE), (H3, ATTRIBUTE)]):
@@ -378,8 +378,8 @@ def test_review_notebooks_refuse_unknown_names_and_wrong_types(notebook, paramet
 
 
 def test_a_notebook_expecting_other_types_stops_the_batch_before_any_kernel(tmp_path, monkeypatch):
+    from acctkit.batch import run as batch
     from acctkit.datasets import generate_tables, write_tables
-    from acctkit.review import batch
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was opened")

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from acctkit.data import load_portfolio
-from acctkit.display import NBSP, Html, compact, date, number, percent, signed
 from acctkit.errors import ReportError
+from acctkit.format import NBSP, compact, date, number, percent, signed
 from acctkit.i18n import (
     ACTION_STATES,
     COMPONENTS,
@@ -28,9 +28,10 @@ from acctkit.i18n import (
     labels,
 )
 from acctkit.kpis.scores import SEGMENTS
-from acctkit.review import sections, tables
-from acctkit.review.bundle import AccountBundle, build_bundle, load_account, load_tables
-from acctkit.review.cells import kpi_value
+from acctkit.report import sections, tables
+from acctkit.report.bundle import AccountBundle, build_bundle, load_account, load_tables
+from acctkit.report.cells import kpi_value
+from acctkit.report.html import Html
 
 WORKED = Path(__file__).parent / "fixtures" / "worked-example"
 HOSTILE = "<script>alert(1)</script>"
@@ -401,7 +402,7 @@ def test_top_risks_and_segments(portfolio_tables):
 
 
 def test_portfolio_header_tiles(portfolio_tables, bundle):
-    from acctkit.review import read_meta
+    from acctkit.report import read_meta
 
     block = sections.portfolio_header(portfolio_tables, read_meta(bundle), "fr")
     assert "2 comptes revus le 30 juin 2026" in block

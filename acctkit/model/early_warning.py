@@ -232,7 +232,7 @@ class EarlyWarningModel:
         return model
 
     def _repr_html_(self) -> str:
-        from acctkit.display import model_html
+        from acctkit.model.html import model_html
 
         return model_html(self)
 

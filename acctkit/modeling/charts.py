@@ -14,11 +14,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from acctkit.display import number, number_ticks, percent, percent_ticks
+from acctkit.format import number, percent
 from acctkit.i18n import labels
 from acctkit.model.features import FEATURES
 from acctkit.modeling.evaluation import RANDOM, SCORERS, pr_curves, roc_curves
-from acctkit.plots import DPI, PALETTE, RISK_COLOURS, WIDTH, style_axes, title_axes
+from acctkit.plots import number_ticks, percent_ticks, style_axes, title_axes
+from acctkit.theme import DPI, PALETTE, RISK_COLOURS, WIDTH
 
 # Chart words not (yet) in acctkit.i18n: (English, French), as the tables there.
 WORDS = {

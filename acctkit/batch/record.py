@@ -12,9 +12,9 @@ import html
 import time
 from pathlib import Path
 
+from acctkit.batch.engines import ReportOutcome
+from acctkit.batch.manifest import FORMAT_VERSION, Inputs, package_versions, write_manifest
 from acctkit.outputs import write_bytes_atomic
-from acctkit.review.engines import ReportOutcome
-from acctkit.review.manifest import FORMAT_VERSION, Inputs, package_versions, write_manifest
 
 _SAVE_EVERY_SECONDS = 1.0
 

@@ -7,7 +7,7 @@ month or the new one, never a mix of two runs, and a run that is killed leaves t
 published month as it was plus its own staging folder, which ``--resume`` reuses. Only
 ``<out>/<month>`` and ``<out>/.<month>.*`` are ever touched: other months are left alone.
 Every method must be called by the holder of the output folder's
-:class:`~acctkit.review.lock.RunLock`.
+:class:`~acctkit.batch.lock.RunLock`.
 
 A run publishes exactly its own output: the published month holds the accounts that run
 selected and nothing else (a second run with fewer accounts drops the pages of the others;

@@ -1,7 +1,7 @@
 """Where report jobs run: a pool of local worker processes, or a Dask cluster.
 
 Both pools are context managers with one method, ``results(jobs)``, that yields one
-:class:`~acctkit.review.engines.ReportOutcome` per job as the jobs finish, in any order.
+:class:`~acctkit.batch.engines.ReportOutcome` per job as the jobs finish, in any order.
 An outcome is a few hundred bytes: pages are written by the workers and never travel back,
 so the parent's memory does not grow with the number of reports.
 
@@ -21,8 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from acctkit.errors import ReportError
-from acctkit.review.engines import (
+from acctkit.batch.engines import (
     EngineSettings,
     ReportJob,
     ReportOutcome,
@@ -30,7 +29,8 @@ from acctkit.review.engines import (
     prime_worker,
     run_job,
 )
-from acctkit.review.worker import start_local_worker
+from acctkit.batch.worker import start_local_worker
+from acctkit.errors import ReportError
 
 
 def open_pool(settings: EngineSettings, *, workers: int, scheduler: str | None = None):

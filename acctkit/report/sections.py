@@ -1,16 +1,16 @@
 """The HTML blocks of the review notebooks, in English or French.
 
-Each function returns an :class:`acctkit.display.Html` block a notebook shows with
+Each function returns an :class:`acctkit.report.html.Html` block a notebook shows with
 ``display(...)``: a section heading with its explanation (:func:`intro`), the account header
 (:func:`header`), score breakdowns, KPI tables, actions, the early warning, alerts, and the
 portfolio's summary, ranking, top risks, segments and failed reports. Every word comes from
 :func:`acctkit.labels`, every number is formatted for the language, and every value from
-the data is escaped (see :mod:`acctkit.review.html`). The numbers themselves are computed in
-:mod:`acctkit.review.tables`.
+the data is escaped (see :mod:`acctkit.report.html`). The numbers themselves are computed in
+:mod:`acctkit.report.tables`.
 
 Examples
 --------
->>> from acctkit.review import load_account, sections
+>>> from acctkit.report import load_account, sections
 >>> account = load_account("bundle", "A0001")  # doctest: +SKIP
 >>> display(sections.header(account, "fr"))  # doctest: +SKIP
 """
@@ -21,11 +21,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from acctkit.display import Html, compact, date, fill, is_missing, number, percent, signed
+from acctkit.format import compact, date, fill, is_missing, number, percent, signed
 from acctkit.i18n import labels
-from acctkit.review import cells
-from acctkit.review import tables as review_tables
-from acctkit.review.html import Safe, badge, block, join, link, stylesheet, table, tag
+from acctkit.report import cells
+from acctkit.report import tables as review_tables
+from acctkit.report.html import Html, Safe, badge, block, join, link, stylesheet, table, tag
 
 ACCOUNT_SECTIONS = (
     "summary",
@@ -274,7 +274,7 @@ def ranking_table(tables: Mapping[str, pd.DataFrame], lang: str = "en", links=""
     Parameters
     ----------
     tables : mapping
-        From :func:`acctkit.review.load_tables` (``accounts``, ``kpis``, ``alerts``, ``risk``).
+        From :func:`acctkit.report.load_tables` (``accounts``, ``kpis``, ``alerts``, ``risk``).
     lang : str
         ``"en"`` or ``"fr"``.
     links : str or mapping

@@ -1,16 +1,16 @@
 """How one value looks in a review table or tile: KPI values with their unit, changes with
 their arrow, badges for bands, segments and risk, in English or French.
 
-Each function returns plain text (escaped later) or a :class:`acctkit.review.html.Safe`
+Each function returns plain text (escaped later) or a :class:`acctkit.report.html.Safe`
 fragment built from escaped parts.
 """
 
 from __future__ import annotations
 
-from acctkit.display import is_missing, number, percent, signed
+from acctkit.format import is_missing, number, percent, signed
 from acctkit.i18n import labels
-from acctkit.review import tables as review_tables
-from acctkit.review.html import Safe, badge, escape, join, tag
+from acctkit.report import tables as review_tables
+from acctkit.report.html import Safe, badge, escape, join, tag
 
 ARROWS = {"up": "▲", "down": "▼", "same": "=", "na": ""}
 DEPTH_LEVELS = ("none", "user", "manager", "director", "c_level")
@@ -51,7 +51,7 @@ def kpi_change(
 ) -> Safe:
     """The change of a KPI since the previous review: arrow and signed amount in the KPI's
     unit (``▲ +2.1 pts`` for a percentage), coloured by ``assessment`` (``better``,
-    ``worse``, ``neutral``); see :func:`acctkit.review.tables.kpi_changes`. ``verbose``
+    ``worse``, ``neutral``); see :func:`acctkit.report.tables.kpi_changes`. ``verbose``
     says "unchanged" in words after ``=``."""
     kind, decimals = review_tables.kpi_format(column)
     amount = None if kind == "flag" else signed(change, lang, decimals)

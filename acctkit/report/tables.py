@@ -1,8 +1,8 @@
 """The numbers the review sections show, as DataFrames: KPI changes since the previous
 review, score components, the portfolio ranking, top risks and segments.
 
-Everything here is computed from the bundle's tables (see :mod:`acctkit.review.bundle`);
-:mod:`acctkit.review.sections` turns the frames into HTML. Keeping the two apart lets the
+Everything here is computed from the bundle's tables (see :mod:`acctkit.report.bundle`);
+:mod:`acctkit.report.sections` turns the frames into HTML. Keeping the two apart lets the
 tests check the numbers without parsing HTML.
 """
 
@@ -112,7 +112,7 @@ def kpi_changes(account, family: str) -> pd.DataFrame:
     Parameters
     ----------
     account : AccountBundle
-        From :func:`acctkit.review.load_account`.
+        From :func:`acctkit.report.load_account`.
     family : str
         ``potential``, ``relationship`` or ``execution``.
 
@@ -216,7 +216,7 @@ def ranking(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Parameters
     ----------
     tables : mapping
-        From :func:`acctkit.review.load_tables`: ``accounts``, ``kpis``, ``alerts``, ``risk``.
+        From :func:`acctkit.report.load_tables`: ``accounts``, ``kpis``, ``alerts``, ``risk``.
     """
     kpis = tables["kpis"][
         ["account_id", *SCORES, "health_band", "segment", "annual_revenue"]

@@ -2,8 +2,8 @@
 
 A worker (a process of the local pool, or a thread of a Dask worker) calls
 :func:`run_job` for each report it is given. Both engines inject the parameters with
-papermill, exactly as :func:`acctkit.review.render` does, run the notebook through a
-:class:`~acctkit.review.kernel.KernelSession`, stamp the header, write the executed
+papermill, exactly as :func:`acctkit.render.render` does, run the notebook through a
+:class:`~acctkit.batch.kernel.KernelSession`, stamp the header, write the executed
 notebook and export the HTML with the worker's one exporter; every file is written
 atomically and a failed run leaves only ``<name>.failed.ipynb``.
 
@@ -31,23 +31,13 @@ from pathlib import Path
 
 import nbformat
 import papermill
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from papermill.exceptions import PapermillExecutionError
-from papermill.execute import raise_for_execution_errors
 
-from acctkit.errors import OutputError, RenderError
+from acctkit.batch.kernel import KernelSession, kill_sessions, process_memory_peak_mb
+from acctkit.errors import FailureKind, OutputError, RenderError
 from acctkit.outputs import write_bytes_atomic
-from acctkit.review.kernel import KernelSession, kill_sessions, process_memory_peak_mb
-from acctkit.review.rendering import (
-    NotebookPaths,
-    describe_failure,
-    export_html,
-    make_exporter,
-    markdown_heading,
-    papermill_path,
-    section_of,
-    stamp_report,
-)
+from acctkit.render.export import NotebookPaths, export_html, make_exporter, stamp_report
+from acctkit.render.failures import classify, locate, markdown_heading, notebook_failure
+from acctkit.render.parameters import papermill_path
 
 ENGINES = ("fresh", "warm")
 _RETRY_PAUSE = 0.5
@@ -284,10 +274,10 @@ class _Worker:
                     continue
                 return self._outcome(job, started, attempts, timings, error=error)
             except OutputError as error:  # read-only or full disk: the batch stops
-                failure = RenderError(str(error), kind="output", label=job.label)
+                failure = RenderError(str(error), kind=FailureKind.OUTPUT, label=job.label)
                 return self._outcome(job, started, attempts, timings, error=failure)
             except Exception as error:  # noqa: BLE001 - a bug fails this report, not the batch
-                failure = RenderError(f"{type(error).__name__}: {error}", kind="internal")
+                failure = RenderError(f"{type(error).__name__}: {error}", kind=FailureKind.INTERNAL)
                 return self._outcome(job, started, attempts, timings, error=failure)
             return self._outcome(
                 job, started, attempts, timings, sections=sections, html_bytes=html_bytes
@@ -387,40 +377,23 @@ class _Worker:
     def _failure(
         self, error, notebook, paths: NotebookPaths, clock: _CellClock, job
     ) -> RenderError:
-        """A RenderError for a failed run; the partial notebook is kept for triage."""
-        name = paths.source.name
-        cell_index = clock.cell_index
-        if isinstance(error, CellExecutionError):
-            kind = "notebook_error"
-            try:
-                raise_for_execution_errors(notebook, None)  # papermill's banner cells
-            except PapermillExecutionError as located:
-                error, cell_index = located, located.cell_index
-        elif isinstance(error, CellTimeoutError):
-            kind = "timeout"
-        elif isinstance(error, DeadKernelError):
-            kind = "kernel_died"
-        elif clock.cell_index is None:
-            kind = "kernel_start"
-        else:
-            kind = "kernel_died"
-        kept = None
-        if kind != "kernel_start":
-            write_bytes_atomic(paths.failed, nbformat.writes(notebook).encode("utf-8"))
-            kept = paths.failed
-        section = section_of(kept, cell_index) if kept else None
-        return RenderError(
-            describe_failure(
-                error,
-                kind,
-                name,
-                section,
-                f"the report ran longer than {self.settings.timeout} s",
-            ),
-            kind=kind,
+        """A RenderError for a failed run; the partial notebook is kept for triage.
+
+        The warm session talks to its kernel directly: any other error once a cell started
+        means the kernel is gone."""
+        started = clock.cell_index is not None
+        kind = classify(error, kernel_started=started)
+        if kind is None:
+            kind = FailureKind.KERNEL_DIED if started else FailureKind.KERNEL_START
+        error, cell_index = locate(error, notebook, clock.cell_index)
+        return notebook_failure(
+            error,
+            kind,
+            paths,
+            partial=notebook,
+            cell_index=cell_index,
+            overrun=f"the report ran longer than {self.settings.timeout} s",
             label=job.label,
-            section=section,
-            notebook=kept,
         )
 
 

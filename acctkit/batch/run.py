@@ -14,7 +14,7 @@ the month in one step::
         kpis.csv  alerts.csv  risk.csv
         manifest.json            inputs, parameters, versions, per-account status and time
 
-File names come from :func:`~acctkit.review.slugs.file_stems`. The notebooks run with
+File names come from :func:`~acctkit.batch.slugs.file_stems`. The notebooks run with
 their own folder as working folder and find the bundle at ``../bundle`` (``bundle`` for the
 portfolio review), so an executed notebook reruns as it is in JupyterLab.
 """
@@ -30,23 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acctkit import __version__
-from acctkit.data.portfolio import date_note
-from acctkit.display import date as display_date
-from acctkit.errors import ModelError, OutputError, ReportError
-from acctkit.outputs import write_table
-from acctkit.review.bundle import META_FILE
-from acctkit.review.engines import ReportJob
-from acctkit.review.executors import open_pool
-from acctkit.review.lock import RunLock
-from acctkit.review.manifest import (
+from acctkit.batch.engines import ReportJob
+from acctkit.batch.executors import open_pool
+from acctkit.batch.lock import RunLock
+from acctkit.batch.manifest import (
     Inputs,
     complete_reports,
     data_digests,
     file_digest,
     read_manifest,
 )
-from acctkit.review.month import MonthFolder, link_or_copy, new_run_id
-from acctkit.review.plan import (
+from acctkit.batch.options import (
     Book,
     Plan,
     check_notebooks,
@@ -54,8 +48,14 @@ from acctkit.review.plan import (
     portfolio_parameters,
     portfolio_title,
 )
-from acctkit.review.progress import Progress
-from acctkit.review.record import RunRecord, write_plain_index
+from acctkit.batch.progress import Progress
+from acctkit.batch.publish import MonthFolder, link_or_copy, new_run_id
+from acctkit.batch.record import RunRecord, write_plain_index
+from acctkit.data.portfolio import date_note
+from acctkit.errors import ModelError, OutputError, ReportError
+from acctkit.format import date as display_date
+from acctkit.outputs import write_table
+from acctkit.report.bundle import META_FILE
 
 DEFAULT_TIMEOUT = 600
 
@@ -339,7 +339,7 @@ class _Run:
         return False
 
     def _build_bundle(self, portfolio, loaded_model, model_path, config) -> None:
-        from acctkit.review.bundle import build_bundle
+        from acctkit.report.bundle import build_bundle
 
         model = self._model(portfolio, loaded_model, model_path)
         build_bundle(
@@ -369,7 +369,7 @@ class _Run:
         return model
 
     def _write_tables(self) -> None:
-        from acctkit.review.bundle import load_tables
+        from acctkit.report.bundle import load_tables
 
         tables = load_tables(self.staging / "bundle", ["kpis", "alerts", "risk"])
         alerts = tables["alerts"]

@@ -11,7 +11,7 @@ import sys
 import time
 from typing import TextIO
 
-from acctkit.review.engines import ReportOutcome
+from acctkit.batch.engines import ReportOutcome
 
 _LOG_EVERY_SECONDS = 30.0
 

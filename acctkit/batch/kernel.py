@@ -9,7 +9,7 @@ instead makes nbclient open a new client (new ZMQ sockets) per notebook and neve
 (nbclient #348: about 14 file descriptors per run, "Too many open files" after a few
 hundred).
 
-The kernel is the one :func:`acctkit.review.render` starts: IPython on the caller's own
+The kernel is the one :func:`acctkit.render.render` starts: IPython on the caller's own
 interpreter, plain PNG figures, connected through Unix sockets in a private folder per
 kernel (``transport="ipc"``) where available, so parallel starts never race for TCP ports.
 """
@@ -30,8 +30,8 @@ import nbformat
 from nbclient import NotebookClient
 from traitlets.config import Config
 
-from acctkit.errors import RenderError
-from acctkit.review.rendering import (
+from acctkit.errors import FailureKind, RenderError
+from acctkit.render.execute import (
     KERNEL_ARGUMENTS,
     CallerPythonKernelManager,
     connection_settings,
@@ -175,7 +175,7 @@ class KernelSession:
         Raises
         ------
         RenderError
-            ``kind="kernel_start"`` (worth a retry) when the kernel does not start or answer.
+            ``FailureKind.KERNEL_START`` (worth a retry) when the kernel does not start or answer.
         """
         started = time.perf_counter()
         with _live_lock:
@@ -191,7 +191,8 @@ class KernelSession:
         except Exception as error:
             self.stop()
             raise RenderError(
-                f"could not start a kernel: {type(error).__name__}: {error}", kind="kernel_start"
+                f"could not start a kernel: {type(error).__name__}: {error}",
+                kind=FailureKind.KERNEL_START,
             ) from error
         return time.perf_counter() - started
 

@@ -5,7 +5,7 @@ A fragment built here is a :class:`Safe` string; anything else given to :func:`t
 Nothing here formats f-strings of raw user text into markup.
 
 The stylesheet (:func:`stylesheet`) styles the blocks (``ak-`` classes) on top of the
-report template's own CSS, with the band colours of :data:`acctkit.plots.PALETTE`.
+report template's own CSS, with the band colours of :data:`acctkit.theme.PALETTE`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,23 @@ import html
 from collections.abc import Iterable, Sequence
 from string import Template
 
-from acctkit.display import Html
-from acctkit.plots import BAND_COLOURS, PALETTE, RISK_COLOURS
+from acctkit.theme import BAND_COLOURS, PALETTE, RISK_COLOURS
+
+
+class Html(str):
+    """A block of HTML built by :mod:`acctkit.report.sections`, shown as HTML in a notebook.
+
+    It is a plain ``str`` for everything else (tests, files). An empty block shows nothing.
+    """
+
+    def _repr_html_(self) -> str | None:
+        return str(self) or None
+
+    def _ipython_display_(self) -> None:
+        if self:
+            from IPython.display import HTML, display
+
+            display(HTML(str(self)))
 
 
 class Safe(str):
@@ -24,7 +39,7 @@ class Safe(str):
 
 def escape(value) -> Safe:
     """``value`` as HTML text (``&``, ``<``, ``>`` escaped), unless it is already
-    :class:`Safe` or an :class:`~acctkit.display.Html` block (which :func:`block` builds
+    :class:`Safe` or an :class:`Html` block (which :func:`block` builds
     from safe parts)."""
     if isinstance(value, Safe):
         return value

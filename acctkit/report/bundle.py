@@ -303,7 +303,7 @@ def read_meta(bundle: str | Path) -> dict:
     if not path.is_file():
         raise ReportError(
             f"'{bundle}' is not a review bundle (no {META_FILE}); build one "
-            "with acctkit.review.build_bundle"
+            "with acctkit.report.build_bundle"
         )
     meta = json.loads(path.read_text())
     if meta.get("format_version") != FORMAT_VERSION:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from acctkit.batch.engines import ENGINES, EngineSettings
+from acctkit.batch.slugs import file_stems
 from acctkit.errors import ReportError
 from acctkit.i18n import labels
-from acctkit.review.engines import ENGINES, EngineSettings
-from acctkit.review.slugs import file_stems
 
 ACCOUNT_NOTEBOOK = "account_review.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio_review.ipynb"
@@ -47,16 +47,21 @@ def latest_complete_month(last_day: str | dt.date) -> str:
 
 
 def default_notebooks() -> tuple[Path, Path]:
-    """The review notebooks: in the package when installed, else in the source tree."""
-    package = Path(__file__).parent / "notebooks"
-    source = Path(__file__).resolve().parents[2] / "notebooks"
-    for folder in (package, source):
-        if (folder / ACCOUNT_NOTEBOOK).is_file() and (folder / PORTFOLIO_NOTEBOOK).is_file():
-            return folder / ACCOUNT_NOTEBOOK, folder / PORTFOLIO_NOTEBOOK
-    raise ReportError(
-        f"the review notebooks ({ACCOUNT_NOTEBOOK}, {PORTFOLIO_NOTEBOOK}) were not found in "
-        f"{package} or {source}"
-    )
+    """The review notebooks shipped in the package (``acctkit/notebooks/``).
+
+    The source tree's ``notebooks/`` holds symbolic links to the same files, so a checkout
+    and an installed wheel run the same notebooks.
+    """
+    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    missing = [
+        name for name in (ACCOUNT_NOTEBOOK, PORTFOLIO_NOTEBOOK) if not (folder / name).is_file()
+    ]
+    if missing:
+        raise ReportError(
+            f"the review notebooks {', '.join(missing)} are missing from {folder}: "
+            "reinstall acctkit (or give run_reports account_notebook and portfolio_notebook)"
+        )
+    return folder / ACCOUNT_NOTEBOOK, folder / PORTFOLIO_NOTEBOOK
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,7 @@ def portfolio_parameters(plan: Plan) -> dict:
 
 def check_notebooks(plan: Plan, book: Book) -> None:
     """Both notebooks must declare the parameters the run passes, with matching types."""
-    from acctkit.review.rendering import check_parameters
+    from acctkit.render.parameters import check_parameters
 
     first = book.parameters[book.selected[0]]
     check_parameters(plan.notebooks[0], first, label=plan.notebooks[0].name)
