@@ -32,10 +32,11 @@ lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name acctkit --display-name "acctkit" > /dev/null
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## lint: ruff check and format check, then pip-audit of the installed dependencies (ACCTKIT_AUDIT=off skips it)
+## lint: ruff check and format check, the import layers (import-linter), then pip-audit of the installed dependencies (ACCTKIT_AUDIT=off skips it)
 lint: $(STAMP)
 	$(BIN)/ruff check acctkit tests benchmarks tools
 	$(BIN)/ruff format --check acctkit tests benchmarks tools
+	$(BIN)/lint-imports
 	$(BIN)/python tools/audit_dependencies.py
 
 ## bench: run the benchmarks (prints markdown tables; takes a few minutes)

@@ -87,7 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
     kpis.add_argument(
         "-o", "--output", type=Path, help="write the full table (.csv/.parquet/.xlsx)"
     )
-    kpis.add_argument("--lang", choices=("en", "fr"), default="en", help="labels (default en)")
+    kpis.add_argument("--lang", type=_language, default="en", help="labels (default en)")
 
     train = command("train", _train, "Train the early-warning model on data up to a date.")
     _add_data_arguments(train)
@@ -108,7 +108,7 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("--model", type=Path, required=True, help="model file from `acctkit train`")
     score.add_argument("--config", type=Path, help="TOML file (risk band thresholds)")
     score.add_argument("-o", "--output", type=Path, help="write risk.csv/.parquet/.xlsx")
-    score.add_argument("--lang", choices=("en", "fr"), default="en", help="drivers' language")
+    score.add_argument("--lang", type=_language, default="en", help="drivers' language")
 
     report = command(
         "report",
@@ -121,7 +121,7 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("reports"), help="default reports")
     report.add_argument("--jobs", type=_positive_int, help="parallel workers (default: CPUs)")
     report.add_argument("--accounts", nargs="+", metavar="ID", help="only these account ids")
-    report.add_argument("--lang", choices=("en", "fr"), default="en", help="default en")
+    report.add_argument("--lang", type=_language, default="en", help="default en")
     report.add_argument("--model", type=Path, help="model file (default: train one on the data)")
     report.add_argument(
         "--resume", action="store_true", help="keep the complete reports of the previous run"
@@ -169,6 +169,18 @@ def _date(value: str):
         return as_of_date(value)
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("as_of: ")) from None
+
+
+def _language(value: str) -> str:
+    """A language with a catalogue: acctkit's (en, fr) or one of ACCTKIT_LOCALES."""
+    from acctkit.errors import ConfigError
+    from acctkit.i18n import labels
+
+    try:
+        labels(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _positive_int(value: str) -> int:
@@ -299,10 +311,10 @@ def _score(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     portfolio = _load(args)
-    risk = score_accounts(model, portfolio, args.as_of, config=config)
+    risk = score_accounts(model, portfolio, args.as_of, config=config, lang=args.lang)
     if args.output:  # written before anything is printed: a closed console loses nothing
         write_table(risk, args.output)
-    shown = risk[["risk_probability", "risk_band", f"drivers_{args.lang}"]]
+    shown = risk[["risk_probability", "risk_band", "drivers"]]
     with _pandas_display():
         print(shown.sort_values("risk_probability", ascending=False).round(3).to_string())
     if args.output:
@@ -337,31 +349,33 @@ def _pandas_display():
 
 
 def _report(args: argparse.Namespace) -> int:
-    from acctkit.batch.run import run_reports
+    from acctkit.batch import ReportRun, run_reports
 
     result = run_reports(
-        args.data,
-        args.month,
-        as_of=args.as_of,
-        out=args.out,
-        jobs=args.jobs,
-        accounts=args.accounts,
-        lang=args.lang,
-        model=args.model,
-        resume=args.resume,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        timeout=args.timeout,
-        mapping=args.mapping,
-        dayfirst=True if args.dayfirst else None,
-        drop_orphans=args.drop_orphans,
+        ReportRun(
+            args.data,
+            args.month,
+            as_of=args.as_of,
+            out=args.out,
+            jobs=args.jobs,
+            accounts=args.accounts,
+            lang=args.lang,
+            model=args.model,
+            resume=args.resume,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            timeout=args.timeout,
+            mapping=args.mapping,
+            dayfirst=True if args.dayfirst else None,
+            drop_orphans=args.drop_orphans,
+        )
     )
     return result.exit_code
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from acctkit.batch import ReportRun, run_reports
     from acctkit.batch.options import latest_complete_month
-    from acctkit.batch.run import run_reports
     from acctkit.data import load_portfolio
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
@@ -386,7 +400,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(top.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     month, reports = latest_complete_month(as_of), Path("reports")
     print(f"\nRendering the {month} review reports into {reports / month} ...", flush=True)
-    result = run_reports(args.data, month, out=reports, engine="warm")
+    result = run_reports(ReportRun(args.data, month, out=reports, engine="warm"))
     print(f"\nOpen {result.index.resolve()} in a browser.")
     return result.exit_code
 

@@ -8,9 +8,9 @@ accounts (40 by default), three ways of producing every account's HTML review:
     ``jupyter nbconvert --to html --no-input`` per account, in a shell-like loop
     (``subprocess``, one at a time). The only place acctkit runs those command lines.
 (b) fresh
-    ``run_reports(engine="fresh", jobs=2)``: a new kernel per report, two workers.
+    ``run_reports(ReportRun(..., engine="fresh", jobs=2))``: a new kernel per report, two workers.
 (c) warm
-    ``run_reports(engine="warm", jobs=2)``: one reused kernel per worker.
+    ``run_reports(ReportRun(..., engine="warm", jobs=2))``: one reused kernel per worker.
 
 Then a larger run of (c) on ``--scale`` accounts of a bigger synthetic portfolio, from which
 the time of 1,000 reports is extrapolated (it is measured when ``--scale 1000``). Times are
@@ -113,11 +113,11 @@ def batch(data: Path, ids: list[str] | None, out: Path, engine: str) -> dict:
         "import json, resource, sys\n"
         "from acctkit.batch.startup import skip_iri_grammars\n"
         "skip_iri_grammars()  # as the acctkit command starts\n"
-        "from acctkit.batch.run import run_reports\n"
+        "from acctkit.batch import ReportRun, run_reports\n"
         "if __name__ == '__main__':\n"
         "    ids = json.loads(sys.argv[4])\n"
-        "    r = run_reports(sys.argv[1], sys.argv[5], out=sys.argv[2], engine=sys.argv[3],\n"
-        "                    jobs=2, accounts=ids, progress=False)\n"
+        "    r = run_reports(ReportRun(sys.argv[1], sys.argv[5], out=sys.argv[2],\n"
+        "                              engine=sys.argv[3], jobs=2, accounts=ids, progress=False))\n"
         "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "    print(json.dumps({'seconds': r.seconds, 'failed': len(r.failed), 'parent_mb': peak,\n"
         "                      'reports': r.rendered + len(r.failed)}))\n"

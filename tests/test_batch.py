@@ -24,16 +24,16 @@ import pandas as pd
 import psutil
 import pytest
 
+from acctkit.batch import ReportRun, run_reports
 from acctkit.batch.lock import LOCK_FILE as LOCK
 from acctkit.batch.lock import RunLock
 from acctkit.batch.manifest import MANIFEST, complete_reports
 from acctkit.batch.options import latest_complete_month, month_bounds
 from acctkit.batch.publish import MonthFolder
-from acctkit.batch.run import run_reports
 from acctkit.batch.slugs import file_stem, file_stems
 from acctkit.cli import main
 from acctkit.errors import ReportError
-from tests.conftest import folder_digest
+from tests.helpers import folder_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 ACCOUNT = FIXTURES / "batch_account.ipynb"
@@ -60,7 +60,9 @@ def write_portfolio(folder: Path, ids: list[str], *, months: int = 12) -> Path:
 def fixture_run(data: Path, out: Path, **options):
     options = {"jobs": 2, "progress": False, "timeout": 60, **options}
     return run_reports(
-        data, MONTH, out=out, account_notebook=ACCOUNT, portfolio_notebook=PORTFOLIO, **options
+        ReportRun(
+            data, MONTH, out=out, account_notebook=ACCOUNT, portfolio_notebook=PORTFOLIO, **options
+        )
     )
 
 
@@ -287,13 +289,15 @@ def test_a_review_date_long_after_the_data_gets_a_note(tmp_path, capsys):
     data = write_portfolio(tmp_path / "data", ["A1"])  # interactions up to 2026-10-31
     last = max(pd.read_csv(data / "interactions.csv")["occurred_on"])
     result = run_reports(
-        data,
-        "2027-01",
-        out=tmp_path / "reports",
-        account_notebook=ACCOUNT,
-        portfolio_notebook=PORTFOLIO,
-        jobs=1,
-        timeout=60,
+        ReportRun(
+            data,
+            "2027-01",
+            out=tmp_path / "reports",
+            account_notebook=ACCOUNT,
+            portfolio_notebook=PORTFOLIO,
+            jobs=1,
+            timeout=60,
+        )
     )
     assert result.exit_code == 0
     days = (dt.date(2027, 1, 31) - dt.date.fromisoformat(last)).days
@@ -321,11 +325,13 @@ def test_notebook_parameters_are_checked_before_any_report(tmp_path):
     out = tmp_path / "reports"
     with pytest.raises(ReportError, match="unknown parameter 'account_id'"):
         run_reports(
-            data,
-            MONTH,
-            out=out,
-            account_notebook=FIXTURES / "trouble.ipynb",
-            portfolio_notebook=PORTFOLIO,
+            ReportRun(
+                data,
+                MONTH,
+                out=out,
+                account_notebook=FIXTURES / "trouble.ipynb",
+                portfolio_notebook=PORTFOLIO,
+            )
         )
     with pytest.raises(ReportError, match="unknown account ids: 'nope'"):
         fixture_run(data, out, accounts=["nope"])
@@ -344,10 +350,10 @@ def test_a_second_run_on_the_same_folder_exits_2_naming_the_first(tmp_path, caps
 
 _KILLABLE = """
 import sys
-from acctkit.batch.run import run_reports
+from acctkit.batch import ReportRun, run_reports
 if __name__ == "__main__":
-    run_reports(sys.argv[1], "2026-10", out=sys.argv[2], jobs=2, progress=False,
-                account_notebook=sys.argv[3], portfolio_notebook=sys.argv[4])
+    run_reports(ReportRun(sys.argv[1], "2026-10", out=sys.argv[2], jobs=2, progress=False,
+                          account_notebook=sys.argv[3], portfolio_notebook=sys.argv[4]))
 """
 
 
@@ -399,8 +405,6 @@ def wait_for_done_reports(out: Path, process, *, count: int) -> Path:
 @pytest.fixture(scope="module")
 def real_portfolio(tmp_path_factory):
     """The demo portfolio (the model trains on it); three accounts are reported."""
-    if not (REAL / "account_review.ipynb").is_file():
-        pytest.skip("the review notebooks are not there yet")
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
 
     root = tmp_path_factory.mktemp("real")
@@ -418,7 +422,9 @@ def test_warm_and_fresh_engines_write_the_same_reports_as_render(real_portfolio,
     from acctkit.render import render
 
     root, data, ids = real_portfolio
-    fresh = run_reports(data, MONTH, out=root / "fresh", accounts=ids, jobs=2, progress=False)
+    fresh = run_reports(
+        ReportRun(data, MONTH, out=root / "fresh", accounts=ids, jobs=2, progress=False)
+    )
     assert fresh.exit_code == 0 and fresh.model.startswith("trained")
     warm_out = root / "warm"
     command = ["report", str(data), "--month", MONTH, "--out", str(warm_out), "--engine", "warm"]
@@ -449,18 +455,22 @@ def test_a_dask_cluster_writes_the_same_reports(real_portfolio):
     root, data, ids = real_portfolio
     local = root / "fresh" / MONTH
     if not local.is_dir():
-        local = run_reports(data, MONTH, out=root / "fresh", accounts=ids, progress=False).folder
+        local = run_reports(
+            ReportRun(data, MONTH, out=root / "fresh", accounts=ids, progress=False)
+        ).folder
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         result = run_reports(
-            data,
-            MONTH,
-            out=root / "dask",
-            accounts=ids,
-            engine="warm",
-            scheduler=cluster.scheduler_address,
-            progress=False,
+            ReportRun(
+                data,
+                MONTH,
+                out=root / "dask",
+                accounts=ids,
+                engine="warm",
+                scheduler=cluster.scheduler_address,
+                progress=False,
+            )
         )
     assert result.exit_code == 0
     assert _pages(result.folder) == _pages(local)

@@ -85,10 +85,11 @@ def earlier_months(out: Path) -> dict[str, str]:
 
 _KILLABLE = """
 import sys
-from acctkit.batch.run import run_reports
+from acctkit.batch import ReportRun, run_reports
 if __name__ == "__main__":
-    run_reports(sys.argv[1], "2026-10", out=sys.argv[2], jobs=1, engine="warm", lang="fr",
-                progress=False, account_notebook=sys.argv[3], portfolio_notebook=sys.argv[4])
+    run_reports(ReportRun(sys.argv[1], "2026-10", out=sys.argv[2], jobs=1, engine="warm",
+                          lang="fr", progress=False, account_notebook=sys.argv[3],
+                          portfolio_notebook=sys.argv[4]))
 """
 
 

@@ -84,19 +84,21 @@ def browser():
 def review_pack(tmp_path_factory) -> Path:
     """A month of real reports: three accounts of the demo portfolio, warm kernels."""
     _need_browser()
-    from acctkit.batch.run import run_reports
+    from acctkit.batch import ReportRun, run_reports
     from acctkit.datasets import DEMO_SIZE, generate_tables, write_tables
 
     root = tmp_path_factory.mktemp("browser")
     write_tables(generate_tables(**DEMO_SIZE), root / "data")
     result = run_reports(
-        root / "data",
-        MONTH,
-        out=root / "reports",
-        accounts=ACCOUNTS,
-        jobs=2,
-        engine="warm",
-        progress=False,
+        ReportRun(
+            root / "data",
+            MONTH,
+            out=root / "reports",
+            accounts=ACCOUNTS,
+            jobs=2,
+            engine="warm",
+            progress=False,
+        )
     )
     assert result.exit_code == 0
     return result.folder

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import papermill
 import pytest
 
-from acctkit.batch.run import run_reports
+from acctkit.batch import ReportRun, run_reports
 from acctkit.errors import RenderError, ReportError
 from acctkit.render.parameters import check_parameters
 from acctkit.report.tables import parse_links
@@ -105,13 +105,15 @@ def month(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     write_tables(hostile_tables(), root / "data")
     result = run_reports(
-        root / "data",
-        MONTH,
-        out=root / "reports",
-        accounts=[H1, H2, H3],
-        engine="warm",
-        jobs=2,
-        progress=False,
+        ReportRun(
+            root / "data",
+            MONTH,
+            out=root / "reports",
+            accounts=[H1, H2, H3],
+            engine="warm",
+            jobs=2,
+            progress=False,
+        )
     )
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     return result, {entry["account_id"]: entry for entry in manifest["accounts"]}
@@ -325,6 +327,66 @@ def test_the_plain_index_of_a_failed_portfolio_review_is_safe(tmp_path):
     assert hrefs == ["accounts/A0.html", "accounts/A1.html"]
 
 
+# The tag builder ------------------------------------------------------------------------
+
+
+def test_the_tag_builder_escapes_every_text_and_attribute():
+    from markupsafe import Markup
+
+    from acctkit.report.html import block, join, link, table, tag
+
+    cell = tag("td", SCRIPT, "text", title=ATTRIBUTE, data_x=Markup(ATTRIBUTE))
+    assert isinstance(cell, Markup)
+    assert cell == (
+        '<td class="text" title="&#34;onmouseover=&#34;alert(1)"'
+        ' data_x="&#34;onmouseover=&#34;alert(1)">&lt;script&gt;alert(1)&lt;/script&gt;</td>'
+    )  # an attribute value is escaped even when it is markup
+    assert tag("p", [Markup("<b>kept</b>"), " & ", ENTITIES]) == (
+        "<p><b>kept</b> &amp; &amp;amp; &amp;lt;b&amp;gt;</p>"
+    )
+    assert link(IMAGE, JAVASCRIPT + '"') == (
+        '<a href="javascript:alert(1)&#34;">&lt;img src=x onerror=alert(1)&gt;</a>'
+    )  # the href is escaped; which hrefs are allowed is parse_links' job
+    assert (
+        join([SCRIPT, None, 3], separator="<br>")
+        == "&lt;script&gt;alert(1)&lt;/script&gt;&lt;br&gt;&lt;br&gt;3"
+    )
+    page = Page(table([SCRIPT], [[IMAGE]], caption=ATTRIBUTE))
+    assert " ".join(name for name, _ in page.elements) == "table caption thead tr th tbody tr td"
+    assert page.text == ATTRIBUTE + SCRIPT + IMAGE
+    assert block(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_blocks_are_markup_for_jinja_and_html_for_a_notebook():
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from acctkit.report.html import Html, block, tag
+
+    shown = block(tag("p", "Hello"))
+    assert isinstance(shown, Html) and isinstance(shown, Markup)
+    assert shown._repr_html_() == "<p>Hello</p>" and Html("")._repr_html_() is None
+    template = Environment(autoescape=True).from_string("{{ block }}{{ text }}")
+    assert (
+        template.render(block=shown, text=SCRIPT)
+        == "<p>Hello</p>&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+
+
+def test_the_model_view_escapes_its_texts():
+    from acctkit.model.early_warning import EarlyWarningModel
+    from acctkit.model.html import model_html
+
+    model = EarlyWarningModel(features=[SCRIPT])
+    page = Page(model_html(model))
+    assert SCRIPT in page.text and {name for name, _ in page.elements} == {
+        "div",
+        "strong",
+        "p",
+        "code",
+    }
+
+
 # Notebook parameters --------------------------------------------------------------------
 
 DECLARED = {
@@ -395,5 +457,7 @@ def test_a_notebook_expecting_other_types_stops_the_batch_before_any_kernel(tmp_
     write_tables(generate_tables(n_accounts=2, months=6, end="2026-10-31", seed=1), tmp_path / "d")
     out = tmp_path / "reports"
     with pytest.raises(ReportError, match=re.escape("'account_id' must be int, not str 'A0001'")):
-        run_reports(tmp_path / "d", MONTH, out=out, account_notebook=typed, progress=False)
+        run_reports(
+            ReportRun(tmp_path / "d", MONTH, out=out, account_notebook=typed, progress=False)
+        )
     assert not out.exists()

@@ -16,6 +16,7 @@ from acctkit._lazy import lazy_exports
 
 _EXPORTS = {
     "BatchResult": "acctkit.batch.run",
+    "ReportRun": "acctkit.batch.options",
     "run_reports": "acctkit.batch.run",
     "latest_complete_month": "acctkit.batch.options",
     "file_stems": "acctkit.batch.slugs",

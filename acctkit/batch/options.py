@@ -1,10 +1,12 @@
 """What a report run is asked to do, checked before anything is written.
 
-:func:`make_plan` checks the options (month, review date, engine, notebooks...) and
-:class:`Book` the accounts (ids exactly as in the data, file names, the parameters and
-header of each account's notebook); :func:`check_notebooks` compares those parameters with
-the notebooks' ``parameters`` cells. Every problem raises :class:`~acctkit.errors.ReportError`
-(exit code 2) before any kernel starts or file is written.
+:class:`ReportRun` holds every option of a run (what ``acctkit report`` takes) and checks
+them when it is made (month, review date, engine, notebooks...: :func:`make_plan`, every
+problem in one message); :class:`Book` holds the accounts (ids exactly as in the data, file
+names, the parameters and header of each account's notebook); :func:`check_notebooks`
+compares those parameters with the notebooks' ``parameters`` cells. Every problem raises
+:class:`~acctkit.errors.ReportError` (exit code 2) before any kernel starts or file is
+written.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import calendar
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +24,9 @@ import pandas as pd
 from acctkit.batch.engines import ENGINES, EngineSettings
 from acctkit.batch.slugs import file_stems
 from acctkit.errors import ReportError
-from acctkit.i18n import labels
+from acctkit.i18n import labels, languages
 
+DEFAULT_TIMEOUT = 600
 ACCOUNT_NOTEBOOK = "account_review.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio_review.ipynb"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -79,6 +82,103 @@ class Plan:
     notebooks: tuple[Path, Path]
 
 
+@dataclass(frozen=True)
+class ReportRun:
+    """Every option of a report run, checked as soon as it is made.
+
+    Parameters
+    ----------
+    data : path
+        The portfolio (folder of tables or ``.xlsx`` workbook).
+    month : str
+        ``YYYY-MM``: the month folder's name.
+    as_of : str or date, optional
+        The review date, within ``month``; the month's last day by default.
+    out : path, optional
+        The output folder (``reports``); the month goes to ``<out>/<month>``.
+    jobs : int, optional
+        Local worker processes; the number of CPUs by default.
+    accounts : sequence of str, optional
+        Only these account ids (exactly as in the data); the month folder then holds only
+        them. All accounts by default.
+    lang : str, optional
+        Language of the reports (``en``, ``fr``, or another installed catalogue).
+    model : path, optional
+        A model file from ``acctkit train``; by default a model is trained on the data up
+        to ``as_of``, and the reports go without early warning if that is impossible.
+    resume : bool, optional
+        Reuse the complete reports of the month's previous run (published or interrupted)
+        when its inputs and the account's parameters are the same; render the others.
+    engine : {"fresh", "warm"}, optional
+        A new kernel per report, or one reused kernel per worker (faster).
+    scheduler : str, optional
+        A Dask scheduler address (``tcp://host:8786``): run the reports on its workers,
+        which need acctkit and must see ``data`` and ``out`` at the same paths.
+    timeout : int or None, optional
+        Seconds one account's notebook may run; None for no limit.
+    config : optional
+        KPI configuration (Config, dict or TOML path), as :func:`acctkit.load_config`.
+    mapping, dayfirst, drop_orphans : optional
+        How to read the data, as :func:`acctkit.load_portfolio`.
+    account_notebook, portfolio_notebook : path, optional
+        Other review notebooks, with the same parameters (tests, custom reviews).
+    recycle_every : int, optional
+        Warm engine: reports per kernel before it is replaced.
+    progress : bool, optional
+        Show progress (a bar on a terminal, log lines otherwise) on standard error and a
+        summary on standard output.
+
+    Raises
+    ------
+    ReportError
+        Any invalid option, all problems in one message; nothing is read or written.
+
+    Examples
+    --------
+    >>> run = ReportRun("data/demo", "2026-10", engine="warm", jobs=2)  # doctest: +SKIP
+    >>> run_reports(run).exit_code  # doctest: +SKIP
+    0
+    """
+
+    data: str | os.PathLike
+    month: str
+    as_of: str | dt.date | None = None
+    out: str | os.PathLike = "reports"
+    jobs: int | None = None
+    accounts: Sequence[str] | None = None
+    lang: str = "en"
+    model: str | os.PathLike | None = None
+    resume: bool = False
+    engine: str = "fresh"
+    scheduler: str | None = None
+    timeout: int | None = DEFAULT_TIMEOUT
+    config: object = None
+    mapping: str | os.PathLike | None = None
+    dayfirst: bool | None = None
+    drop_orphans: bool = False
+    account_notebook: str | os.PathLike | None = None
+    portfolio_notebook: str | os.PathLike | None = None
+    recycle_every: int = 100
+    progress: bool = True
+    plan: Plan = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = make_plan(
+            data=self.data,
+            month=self.month,
+            as_of=self.as_of,
+            out=self.out,
+            jobs=self.jobs,
+            lang=self.lang,
+            engine=self.engine,
+            timeout=self.timeout,
+            recycle_every=self.recycle_every,
+            scheduler=self.scheduler,
+            notebooks=(self.account_notebook, self.portfolio_notebook),
+        )
+        object.__setattr__(self, "plan", plan)
+
+
 def make_plan(
     *, data, month, as_of, out, jobs, lang, engine, timeout, recycle_every, scheduler, notebooks
 ) -> Plan:
@@ -88,8 +188,8 @@ def make_plan(
     problems = []
     if not first <= review <= last:
         problems.append(f"the review date {review} is not in {month}")
-    if lang not in ("en", "fr"):
-        problems.append(f"lang must be 'en' or 'fr', not {lang!r}")
+    if lang not in languages():
+        problems.append(f"lang must be one of {', '.join(languages())}, not {lang!r}")
     if engine not in ENGINES:
         problems.append(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if timeout is not None and not _positive_int(timeout):

@@ -21,11 +21,9 @@ portfolio review), so an executed notebook reruns as it is in JupyterLab.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +41,8 @@ from acctkit.batch.manifest import (
 from acctkit.batch.options import (
     Book,
     Plan,
+    ReportRun,
     check_notebooks,
-    make_plan,
     portfolio_parameters,
     portfolio_title,
 )
@@ -56,8 +54,6 @@ from acctkit.errors import ModelError, OutputError, ReportError
 from acctkit.format import date as display_date
 from acctkit.outputs import write_table
 from acctkit.report.bundle import META_FILE
-
-DEFAULT_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -112,72 +108,13 @@ class BatchResult:
         return 0 if self.portfolio_ok and not self.failed else 1
 
 
-def run_reports(
-    data: str | os.PathLike,
-    month: str,
-    *,
-    as_of: str | dt.date | None = None,
-    out: str | os.PathLike = "reports",
-    jobs: int | None = None,
-    accounts: Sequence[str] | None = None,
-    lang: str = "en",
-    model: str | os.PathLike | None = None,
-    resume: bool = False,
-    engine: str = "fresh",
-    scheduler: str | None = None,
-    timeout: int | None = DEFAULT_TIMEOUT,
-    config=None,
-    mapping: str | os.PathLike | None = None,
-    dayfirst: bool | None = None,
-    drop_orphans: bool = False,
-    account_notebook: str | os.PathLike | None = None,
-    portfolio_notebook: str | os.PathLike | None = None,
-    recycle_every: int = 100,
-    progress: bool = True,
-) -> BatchResult:
+def run_reports(run: ReportRun) -> BatchResult:
     """Render and publish a month of review reports.
 
     Parameters
     ----------
-    data : path
-        The portfolio (folder of tables or ``.xlsx`` workbook).
-    month : str
-        ``YYYY-MM``: the month folder's name.
-    as_of : str or date, optional
-        The review date, within ``month``; the month's last day by default.
-    out : path, optional
-        The output folder (``reports``); the month goes to ``<out>/<month>``.
-    jobs : int, optional
-        Local worker processes; the number of CPUs by default.
-    accounts : sequence of str, optional
-        Only these account ids (exactly as in the data); the month folder then holds only
-        them. All accounts by default.
-    lang : {"en", "fr"}, optional
-        Language of the reports.
-    model : path, optional
-        A model file from ``acctkit train``; by default a model is trained on the data up
-        to ``as_of``, and the reports go without early warning if that is impossible.
-    resume : bool, optional
-        Reuse the complete reports of the month's previous run (published or interrupted)
-        when its inputs and the account's parameters are the same; render the others.
-    engine : {"fresh", "warm"}, optional
-        A new kernel per report, or one reused kernel per worker (faster).
-    scheduler : str, optional
-        A Dask scheduler address (``tcp://host:8786``): run the reports on its workers,
-        which need acctkit and must see ``data`` and ``out`` at the same paths.
-    timeout : int or None, optional
-        Seconds one account's notebook may run; None for no limit.
-    config : optional
-        KPI configuration (Config, dict or TOML path), as :func:`acctkit.load_config`.
-    mapping, dayfirst, drop_orphans : optional
-        How to read the data, as :func:`acctkit.load_portfolio`.
-    account_notebook, portfolio_notebook : path, optional
-        Other review notebooks, with the same parameters (tests, custom reviews).
-    recycle_every : int, optional
-        Warm engine: reports per kernel before it is replaced.
-    progress : bool, optional
-        Show progress (a bar on a terminal, log lines otherwise) on standard error and a
-        summary on standard output.
+    run : ReportRun
+        The run's options, checked when the ``ReportRun`` was made.
 
     Returns
     -------
@@ -189,30 +126,28 @@ def run_reports(
     DataValidationError
         The data is invalid; nothing was written.
     ReportError
-        Bad arguments, notebooks whose parameters do not match, a model file that cannot
-        be read, or another run holding the output folder; nothing was written.
+        Notebooks whose parameters do not match, a model file that cannot be read, or
+        another run holding the output folder; nothing was written.
     OutputError
         The output folder cannot be written (read-only, full): the run stops at the first
         file that cannot be written and publishes nothing; the month's folder is as it was.
+
+    Examples
+    --------
+    >>> result = run_reports(ReportRun("data/demo", "2026-10", engine="warm"))  # doctest: +SKIP
+    >>> result.index  # doctest: +SKIP
+    PosixPath('reports/2026-10/index.html')
     """
+    if not isinstance(run, ReportRun):
+        raise TypeError(f"run_reports takes a ReportRun, not {type(run).__name__}")
     started = time.monotonic()
-    plan = make_plan(
-        data=data,
-        month=month,
-        as_of=as_of,
-        out=out,
-        jobs=jobs,
-        lang=lang,
-        engine=engine,
-        timeout=timeout,
-        recycle_every=recycle_every,
-        scheduler=scheduler,
-        notebooks=(account_notebook, portfolio_notebook),
-    )
+    plan = run.plan
+    data, model, mapping, config = run.data, run.model, run.mapping, run.config
+    dayfirst, drop_orphans, lang = run.dayfirst, run.drop_orphans, run.lang
     from acctkit.data import load_portfolio
 
     portfolio = load_portfolio(data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans)
-    book = Book.make(plan, portfolio, accounts)
+    book = Book.make(plan, portfolio, run.accounts)
     check_notebooks(plan, book)
     loaded_model = _load_model(model)
     inputs = Inputs(
@@ -229,15 +164,15 @@ def run_reports(
             "acctkit": __version__,
         },
     )
-    show = Progress(enabled=progress)
+    show = Progress(enabled=run.progress)
     dates = date_note(portfolio, plan.as_of)
     if dates:
         show.note(f"note: {dates}")
     with RunLock(plan.out) as lock:
         if lock.stale:
             show.note(f"note: took over the lock of a run that died (pid {lock.stale.get('pid')})")
-        run = _Run(plan, book, inputs, show, started)
-        return run.execute(portfolio, loaded_model, model, config, resume)
+        batch = _Run(plan, book, inputs, show, started)
+        return batch.execute(portfolio, loaded_model, model, config, run.resume)
 
 
 class _Run:
@@ -372,14 +307,11 @@ class _Run:
         from acctkit.report.bundle import load_tables
 
         tables = load_tables(self.staging / "bundle", ["kpis", "alerts", "risk"])
-        alerts = tables["alerts"]
-        message = f"message_{self.plan.lang}"
-        if message in alerts.columns:
-            others = [column for column in alerts.columns if column.startswith("message_")]
-            alerts = alerts.drop(columns=others).assign(message=alerts[message])
+        alerts = _in_language(tables["alerts"], "message", self.plan.lang)
+        risk = _in_language(tables["risk"], "drivers", self.plan.lang)
         write_table(tables["kpis"], self.staging / "kpis.csv", index=False)
         write_table(alerts, self.staging / "alerts.csv", index=False)
-        write_table(tables["risk"], self.staging / "risk.csv", index=False)
+        write_table(risk, self.staging / "risk.csv", index=False)
 
     def _render(self, pool, pending: list[str]) -> None:
         self.show.start(len(pending))
@@ -516,3 +448,17 @@ def _config(config) -> object:
     from acctkit.config import load_config
 
     return load_config(config).to_dict()
+
+
+def _in_language(frame, name: str, lang: str):
+    """A bundle table as the run's CSV files give it: one ``name`` column in the run's
+    language where the bundle has one per language (``message_en``, ``message_fr``...)."""
+    from acctkit.report.tables import language_column
+
+    columns = [column for column in frame.columns if column.startswith(f"{name}_")]
+    if not columns:  # a bundle without a model has no drivers
+        return frame
+    text = frame[language_column(frame, name, lang)]
+    out = frame.drop(columns=columns)
+    out.insert(frame.columns.get_loc(columns[0]), name, text)
+    return out
