@@ -8,13 +8,13 @@ leaves a manifest saying which reports are complete; ``--resume`` reuses exactly
 
 from __future__ import annotations
 
-import html
 import time
 from pathlib import Path
 
 from acctkit.batch.engines import ReportOutcome
 from acctkit.batch.manifest import FORMAT_VERSION, Inputs, package_versions, write_manifest
 from acctkit.outputs import write_bytes_atomic
+from acctkit.report.html import document, link, tag
 
 _SAVE_EVERY_SECONDS = 1.0
 
@@ -150,23 +150,21 @@ def write_plain_index(path: Path, record: RunRecord, title: str) -> Path:
     title : str
         The page's heading.
     """
-    links = "".join(
-        f'<li><a href="{html.escape(entry["html"])}">{html.escape(entry["account_id"])}</a> '
-        f"{html.escape(entry.get('name') or '')}</li>"
+    links = [
+        tag("li", [link(entry["account_id"], entry["html"]), " ", entry.get("name") or ""])
         for entry in record.done()
-    )
-    failures = "".join(
-        f"<li>{html.escape(entry['account_id'])}: "
-        f"{html.escape(entry.get('error') or 'not rendered')}</li>"
+    ]
+    failures = [
+        tag("li", f"{entry['account_id']}: {entry.get('error') or 'not rendered'}")
         for entry in record.failed()
-    )
-    error = html.escape(record.portfolio.get("error") or "")
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-        f"<p>The portfolio review could not be rendered: {error}</p>"
-        f"<h2>Accounts</h2><ul>{links}</ul>"
-        + (f"<h2>Failed reports</h2><ul>{failures}</ul>" if failures else "")
-        + "</body></html>\n"
-    )
-    return write_bytes_atomic(path, page.encode("utf-8"))
+    ]
+    error = record.portfolio.get("error") or ""
+    body = [
+        tag("h1", title),
+        tag("p", f"The portfolio review could not be rendered: {error}"),
+        tag("h2", "Accounts"),
+        tag("ul", links),
+    ]
+    if failures:
+        body += [tag("h2", "Failed reports"), tag("ul", failures)]
+    return write_bytes_atomic(path, document(title, body).encode("utf-8"))

@@ -25,10 +25,12 @@ Contract of the frames a ``Portfolio`` holds (what every KPI / model function ma
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, fields
 
 import pandas as pd
+from markupsafe import Markup
+
+from acctkit.markup import tag
 
 TABLE_NAMES = (
     "accounts",
@@ -107,10 +109,11 @@ class Portfolio:
         summary = self.summary().reset_index()
         for col in ("first_date", "last_date"):
             summary[col] = summary[col].dt.strftime("%Y-%m-%d").fillna("")
-        title = html.escape(f"Portfolio: {len(self.accounts)} accounts")
+        title = [f"Portfolio: {len(self.accounts)} accounts"]
         if self.source:
-            title += f" <small>({html.escape(self.source)})</small>"
-        return f"<div><strong>{title}</strong>{summary.to_html(index=False, escape=True)}</div>"
+            title += [" ", tag("small", f"({self.source})")]
+        table = Markup(summary.to_html(index=False, escape=True))
+        return tag("div", [tag("strong", title), table])
 
 
 def date_note(portfolio: Portfolio, as_of) -> str | None:

@@ -1,16 +1,18 @@
 """How one value looks in a review table or tile: KPI values with their unit, changes with
 their arrow, badges for bands, segments and risk, in English or French.
 
-Each function returns plain text (escaped later) or a :class:`acctkit.report.html.Safe`
-fragment built from escaped parts.
+Each function returns plain text (escaped later) or a :class:`~markupsafe.Markup` fragment
+built by :mod:`acctkit.report.html` from escaped parts.
 """
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from acctkit.format import is_missing, number, percent, signed
 from acctkit.i18n import labels
 from acctkit.report import tables as review_tables
-from acctkit.report.html import Safe, badge, escape, join, tag
+from acctkit.report.html import badge, escape, join, tag
 
 ARROWS = {"up": "▲", "down": "▼", "same": "=", "na": ""}
 DEPTH_LEVELS = ("none", "user", "manager", "director", "c_level")
@@ -48,7 +50,7 @@ def kpi_value(column: str, value, lang: str = "en") -> str:
 
 def kpi_change(
     column: str, change, direction: str, assessment: str, lang: str = "en", *, verbose=False
-) -> Safe:
+) -> Markup:
     """The change of a KPI since the previous review: arrow and signed amount in the KPI's
     unit (``▲ +2.1 pts`` for a percentage), coloured by ``assessment`` (``better``,
     ``worse``, ``neutral``); see :func:`acctkit.report.tables.kpi_changes`. ``verbose``
@@ -66,7 +68,7 @@ def change_mark(
     *,
     points: bool = False,
     verbose: bool = False,
-) -> Safe:
+) -> Markup:
     """An arrow (▲ ▼ =) and an amount, coloured by good or bad news; the arrow's title says
     the direction in words, and a missing comparison is said in words."""
     words = labels(lang).report
@@ -97,25 +99,25 @@ def alert_number(code: str, value, lang: str = "en") -> str:
     return number(value, lang)
 
 
-def segment_badge(segment, lang: str = "en") -> Safe:
+def segment_badge(segment, lang: str = "en") -> Markup:
     """The recommendation (invest / maintain / deprioritize / unrated) as a badge."""
     segment = "unrated" if is_missing(segment) else str(segment)
     return badge(labels(lang).segments.get(segment, segment), segment)
 
 
-def band_badge(band, lang: str = "en") -> Safe:
+def band_badge(band, lang: str = "en") -> Markup:
     """A green / amber / red band as a coloured badge that names it; empty when missing."""
     if is_missing(band):
-        return Safe("")
+        return Markup("")
     return badge(labels(lang).bands[str(band)], str(band))
 
 
-def score_with_band(score, band, lang: str = "en") -> Safe:
+def score_with_band(score, band, lang: str = "en") -> Markup:
     """A score (one decimal) followed by its band's badge, kept on one line."""
     return tag("span", join([number(score, lang, 1), band_badge(band, lang)], " "), "ak-nw")
 
 
-def risk_cell(probability, band, lang: str = "en") -> Safe:
+def risk_cell(probability, band, lang: str = "en") -> Markup:
     """An early-warning probability in percent with its risk band's badge, on one line."""
     if is_missing(probability):
         return escape(labels(lang).words["missing"])
@@ -124,7 +126,7 @@ def risk_cell(probability, band, lang: str = "en") -> Safe:
     return tag("span", join(parts, " "), "ak-nw")
 
 
-def alert_count(alerts: int, high: int, lang: str = "en") -> Safe:
+def alert_count(alerts: int, high: int, lang: str = "en") -> Markup:
     """How many alerts fire, and in brackets how many are high (in bold red when any)."""
     count = escape(number(alerts, lang))
     if not alerts:

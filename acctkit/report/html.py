@@ -1,77 +1,38 @@
-"""Small HTML builders for the review sections: every piece of text is escaped.
+"""The review sections' HTML pieces: badges, tables, the blocks' stylesheet.
 
-A fragment built here is a :class:`Safe` string; anything else given to :func:`tag` or
-:func:`table` (names, titles, messages from the CRM) is escaped with :func:`html.escape`.
-Nothing here formats f-strings of raw user text into markup.
+Built with the tag builder of :mod:`acctkit.markup` (re-exported here: ``tag``, ``join``,
+``escape``, ``link``, ``block``, ``document``, ``Html``), so every piece of text from the
+data is escaped.
 
 The stylesheet (:func:`stylesheet`) styles the blocks (``ak-`` classes) on top of the
-report template's own CSS, with the band colours of :data:`acctkit.theme.PALETTE`.
+report template's own CSS, in the colours of :mod:`acctkit.theme`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from string import Template
 
-from acctkit.theme import BAND_COLOURS, PALETTE, RISK_COLOURS
+from markupsafe import Markup
+
+from acctkit.markup import Html, block, document, escape, join, link, tag
+from acctkit.theme import BAND_COLOURS, PALETTE, RISK_COLOURS, SEGMENT_COLOURS
+
+__all__ = [
+    "Html",
+    "badge",
+    "block",
+    "document",
+    "escape",
+    "join",
+    "link",
+    "stylesheet",
+    "table",
+    "tag",
+]
 
 
-class Html(str):
-    """A block of HTML built by :mod:`acctkit.report.sections`, shown as HTML in a notebook.
-
-    It is a plain ``str`` for everything else (tests, files). An empty block shows nothing.
-    """
-
-    def _repr_html_(self) -> str | None:
-        return str(self) or None
-
-    def _ipython_display_(self) -> None:
-        if self:
-            from IPython.display import HTML, display
-
-            display(HTML(str(self)))
-
-
-class Safe(str):
-    """HTML built by this module from escaped parts: not escaped again."""
-
-
-def escape(value) -> Safe:
-    """``value`` as HTML text (``&``, ``<``, ``>`` escaped), unless it is already
-    :class:`Safe` or an :class:`Html` block (which :func:`block` builds
-    from safe parts)."""
-    if isinstance(value, Safe):
-        return value
-    if isinstance(value, Html):
-        return Safe(value)
-    return Safe(html.escape("" if value is None else str(value), quote=False))
-
-
-def _attribute(value) -> str:
-    """An attribute value: quotes escaped too (it sits between double quotes)."""
-    return html.escape(str(value), quote=True)
-
-
-def tag(name: str, content="", classes: str | None = None, **attributes) -> Safe:
-    """``<name class=... attributes>content</name>``, attribute values and content escaped.
-
-    An attribute named with a trailing underscore (``for_``) loses it.
-    """
-    attrs = "".join(
-        f' {key.rstrip("_")}="{_attribute(value)}"'
-        for key, value in (("class", classes), *attributes.items())
-        if value is not None
-    )
-    return Safe(f"<{name}{attrs}>{join(_as_list(content))}</{name}>")
-
-
-def join(parts: Iterable, separator: str = "") -> Safe:
-    """Fragments and texts joined into one fragment (texts escaped)."""
-    return Safe(separator.join(escape(part) for part in parts))
-
-
-def badge(text, kind: str) -> Safe:
+def badge(text, kind: str) -> Markup:
     """A coloured label: ``kind`` is a band (``green``...), a risk band (``low``...), a
     severity, a segment or an action state; the text always says what the colour says."""
     return tag("span", text, f"ak-badge ak-{kind}")
@@ -85,8 +46,8 @@ def table(
     classes: str | None = None,
     row_classes: Sequence[str | None] | None = None,
     caption=None,
-) -> Safe:
-    """A table: ``headers`` and ``rows`` of cells (text or :class:`Safe` fragments).
+) -> Markup:
+    """A table: ``headers`` and ``rows`` of cells (texts or markup fragments).
 
     Columns in ``text_columns`` are left-aligned (class ``text``); the others, numbers,
     are right-aligned by the report stylesheet.
@@ -104,48 +65,32 @@ def table(
     return tag("table", parts, classes)
 
 
-def link(text, href: str | None) -> Safe:
-    """``text`` as a link to ``href`` (escaped), or plain text when there is no href."""
-    return tag("a", text, href=href) if href else escape(text)
-
-
-def block(*parts) -> Html:
-    """The parts as one HTML block a notebook displays."""
-    return Html(join(parts))
-
-
-def stylesheet() -> Safe:
+def stylesheet() -> Markup:
     """The ``<style>`` element of the review blocks, in the report palette."""
-    return Safe(f"<style>{_css()}</style>")
-
-
-def _as_list(content) -> list:
-    if isinstance(content, (list, tuple)):
-        return list(content)
-    return [content]
+    return tag("style", Markup(_css()))
 
 
 def _css() -> str:
     p = PALETTE
-    colours = {**BAND_COLOURS, **RISK_COLOURS, "high": p["red"], "medium": p["amber"]}
-    dark_text = {p["amber"]}
+    white = p["white"]
     badges = "".join(
         f".ak-badge.ak-{name}{{background:{colour};"
-        f"color:{p['text'] if colour in dark_text else '#fff'}}}"
-        for name, colour in colours.items()
+        f"color:{p['text'] if colour == p['amber'] else white}}}"
+        for name, colour in {**BAND_COLOURS, **RISK_COLOURS}.items()
     )
     tiles = "".join(
         f".ak-tile.ak-{name}{{border-top-color:{colour}}}" for name, colour in BAND_COLOURS.items()
     )
+    segments = SEGMENT_COLOURS
     extra = {
-        "invest": (p["accent"], "#fff"),
-        "maintain": ("#6f8ba1", "#fff"),
-        "deprioritize": (p["rule"], p["text"]),
-        "unrated": ("#fff", p["muted"]),
-        "overdue": (p["red"], "#fff"),
+        "invest": (segments["invest"], white),
+        "maintain": (segments["maintain"], white),
+        "deprioritize": (segments["deprioritize"], p["text"]),
+        "unrated": (white, p["muted"]),
+        "overdue": (p["red"], white),
         "open": (p["background"], p["text"]),
-        "done": (p["green"], "#fff"),
-        "none": ("#fff", p["muted"]),
+        "done": (p["green"], white),
+        "none": (white, p["muted"]),
     }
     badges += "".join(
         f".ak-badge.ak-{name}{{background:{bg};color:{fg}}}" for name, (bg, fg) in extra.items()

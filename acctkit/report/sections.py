@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+from markupsafe import Markup
 
 from acctkit.format import compact, date, fill, is_missing, number, percent, signed
 from acctkit.i18n import labels
 from acctkit.report import cells
 from acctkit.report import tables as review_tables
-from acctkit.report.html import Html, Safe, badge, block, join, link, stylesheet, table, tag
+from acctkit.report.html import Html, badge, block, join, link, stylesheet, table, tag
 
 ACCOUNT_SECTIONS = (
     "summary",
@@ -192,12 +193,12 @@ def early_warning(account, lang: str = "en") -> Html:
     model's reliability; or a sentence saying why it is not available."""
     words = labels(lang)
     report = words.report
-    risk = review_tables.risk_summary(account)
+    risk = review_tables.risk_summary(account, lang)
     if not risk["available"]:
         return block(tag("p", report["risk.unavailable"]))
     if not risk["scored"]:
         return block(tag("p", report["risk.unscored"]))
-    drivers = [d.strip() for d in str(risk[f"drivers_{lang}"]).split(";") if d.strip()]
+    drivers = [d.strip() for d in str(risk["drivers"]).split(";") if d.strip()]
     drivers = [d[:1].upper() + d[1:] for d in drivers]
     return block(
         tag("div", tag("div", _risk_value(risk, account, lang)), "ak-verdict"),
@@ -215,6 +216,7 @@ def alerts_table(account, lang: str = "en") -> Html:
         return block(tag("p", words.report["none.alerts"]))
     order = alerts["severity"].astype("object").map({"high": 0, "medium": 1}).fillna(2)
     alerts = alerts.assign(_order=order).sort_values("_order", kind="stable")
+    message = review_tables.language_column(alerts, "message", lang)
     headers = [
         words["severity"],
         words["code"],
@@ -226,7 +228,7 @@ def alerts_table(account, lang: str = "en") -> Html:
         [
             badge(words.severities.get(str(r.severity), r.severity), str(r.severity)),
             words.alerts.get(str(r.code), r.code),
-            getattr(r, f"message_{lang}"),
+            getattr(r, message),
             cells.alert_number(str(r.code), r.value, lang),
             cells.alert_number(str(r.code), r.threshold, lang),
         ]
@@ -324,7 +326,7 @@ def top_risks_table(
     """The accounts with the highest early-warning risk, with what drives it."""
     words = labels(lang)
     report = words.report
-    frame = review_tables.top_risks(tables, count)
+    frame = review_tables.top_risks(tables, count, lang)
     if tables["risk"].empty:
         return block(tag("p", report["risk.unavailable"]))
     hrefs = review_tables.parse_links(links)
@@ -340,7 +342,7 @@ def top_risks_table(
             link(r.name, hrefs.get(r.account_id)),
             cells.text(r.owner, lang),
             cells.risk_cell(r.risk_probability, r.risk_band, lang),
-            tag("span", getattr(r, f"drivers_{lang}")),
+            tag("span", r.drivers),
             compact(r.annual_revenue, lang),
         ]
         for r in frame.itertuples()
@@ -410,7 +412,7 @@ def failed_reports(failed_accounts, lang: str = "en", accounts: pd.DataFrame | N
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _score_tile(score: str, row, account, lang: str) -> Safe:
+def _score_tile(score: str, row, account, lang: str) -> Markup:
     words = labels(lang)
     since = words.report["since"].format(date=date(account.previous_review, lang))
     change = cells.kpi_change(
@@ -421,7 +423,7 @@ def _score_tile(score: str, row, account, lang: str) -> Safe:
     return _tile(words[score], value, note, band=row["band"])
 
 
-def _tile(name, value, note=None, band=None) -> Safe:
+def _tile(name, value, note=None, band=None) -> Markup:
     """A tile: a name, a big value, an optional note; its top border in the band colour."""
     parts = [tag("div", name, "ak-tile-name"), tag("div", value, "ak-tile-value")]
     if note is not None:
@@ -429,7 +431,7 @@ def _tile(name, value, note=None, band=None) -> Safe:
     return tag("div", parts, f"ak-tile ak-{band}" if band else "ak-tile")
 
 
-def _recommendation(account, lang: str) -> Safe:
+def _recommendation(account, lang: str) -> Markup:
     words = labels(lang)
     segment = str(account.kpis["segment"].iloc[0])
     limits = account.meta["config"]["segments"]
@@ -444,16 +446,16 @@ def _recommendation(account, lang: str) -> Safe:
     )
 
 
-def _risk_line(account, lang: str) -> Safe:
+def _risk_line(account, lang: str) -> Markup:
     words = labels(lang)
-    risk = review_tables.risk_summary(account)
+    risk = review_tables.risk_summary(account, lang)
     label = tag("span", words.report["risk"], "ak-label")
     if not risk["available"] or not risk["scored"]:
         return tag("div", [label, tag("span", words.words["missing"], "ak-big")])
     return tag("div", [label, *_risk_value(risk, account, lang)])
 
 
-def _risk_value(risk: Mapping, account, lang: str) -> list[Safe]:
+def _risk_value(risk: Mapping, account, lang: str) -> list[Markup]:
     words = labels(lang)
     amount = signed(risk["change_points"], lang)
     change = cells.change_mark(
@@ -468,12 +470,12 @@ def _risk_value(risk: Mapping, account, lang: str) -> list[Safe]:
     ]
 
 
-def _model_quality(meta: Mapping, lang: str) -> Safe:
+def _model_quality(meta: Mapping, lang: str) -> Markup:
     metrics = pd.DataFrame((meta.get("model") or {}).get("metrics", []))
     if metrics.empty or "roc_auc" not in metrics:
-        return Safe("")
+        return Markup("")
     model = metrics[metrics.get("scorer", pd.Series(dtype=object)) == "model"]
     if model.empty or is_missing(model["roc_auc"].iloc[0]):
-        return Safe("")
+        return Markup("")
     auc = number(model["roc_auc"].iloc[0], lang, 2)
     return tag("p", labels(lang).report["risk.quality"].format(auc=auc), "ak-note")
