@@ -59,7 +59,7 @@ def style_kpis(kpis: pd.DataFrame, lang: str = "en", columns=None, config=None):
     kpis : DataFrame
         From :func:`acctkit.compute_kpis` (or a slice of it, or ``kpi_history``).
     lang : str
-        ``"en"`` or ``"fr"``.
+        ``"en"``, ``"fr"`` or another language of :func:`acctkit.i18n.languages`.
     columns : list of str, optional
         The columns to show, in that order (default: all of them).
     config : optional

@@ -71,35 +71,6 @@ WHAT_IF_COLUMNS = ("potential_score", "segment", "health_score", "health_band")
 OVERVIEW = ("annual_revenue", *SUMMARY_COLUMNS)
 """The columns of a one-line-per-account overview (:func:`acctkit.display.style_kpis`)."""
 
-# Chart words not (yet) in acctkit.i18n: (English, French), as the tables there.
-WORDS = {
-    "distribution.title": (
-        "Across the portfolio ({count} accounts)",
-        "Dans le portefeuille ({count} comptes)",
-    ),
-    "missing": ("{count} n/a", "{count} n.d."),
-    "migration.title": ("Recommendation changes", "Changements de recommandation"),
-    "what_if.title": (
-        "Potential score: current and what-if weights",
-        "Score de potentiel : pondérations actuelles et simulées",
-    ),
-    "what_if.x": ("Potential score, current weights", "Score de potentiel, pondérations actuelles"),
-    "what_if.y": ("Potential score, what-if weights", "Score de potentiel, pondérations simulées"),
-    "what_if.changed": (
-        "{count} account(s) change recommendation",
-        "{count} compte(s) changent de recommandation",
-    ),
-    "drops.title": (
-        "Largest health drops since {date}",
-        "Plus fortes baisses de santé depuis le {date}",
-    ),
-}
-
-
-def word(key: str, lang: str = "en") -> str:
-    """A chart word of this module in ``lang``."""
-    return WORDS[key][1 if lang == "fr" else 0]
-
 
 def open_portfolio(data_path: str = ""):
     """The portfolio in ``data_path`` (folder or workbook), or the demo portfolio when empty.
@@ -176,7 +147,7 @@ def kpi_distribution_chart(
             _score_histogram(axes, known, config, column == "potential_score", words)
         elif len(known):
             _kpi_histogram(axes, known, lang)
-        note = fill(word("missing", lang), lang, count=int(values.isna().sum()))
+        note = fill(words.exploration["missing"], lang, count=int(values.isna().sum()))
         title = words[column] + (f"  ({note})" if values.isna().any() else "")
         axes.set_xlabel(title, fontsize=9, color=PALETTE["text"])
         axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -186,7 +157,7 @@ def kpi_distribution_chart(
     for axes in grid[::2]:
         axes.set_ylabel(words.report["accounts"], fontsize=9)
     # the first panel's title is the figure's (its text alternative in a report)
-    title_axes(grid[0], fill(word("distribution.title", lang), lang, count=len(kpis)))
+    title_axes(grid[0], fill(words.exploration["distribution.title"], lang, count=len(kpis)))
     return figure
 
 
@@ -578,7 +549,7 @@ def migration_chart(migration: pd.DataFrame, lang: str = "en", before=None, afte
     report = words.report
     axes.set_ylabel(_dated(report["previous_review"], before, lang), fontsize=9)
     axes.set_xlabel(_dated(report["this_review"], after, lang), fontsize=9)
-    title_axes(axes, word("migration.title", lang), pad=24)
+    title_axes(axes, words.exploration["migration.title"], pad=24)
     return figure
 
 
@@ -596,6 +567,7 @@ def what_if_chart(what_if: pd.DataFrame, lang: str = "en", config=None, named: i
         How many of the changed accounts to name (the largest changes).
     """
     limits = load_config(config).segments
+    words = labels(lang)
     figure = Figure(figsize=(6.4, 5.6), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     changed = what_if["segment_changed"].to_numpy(dtype=bool)
@@ -603,7 +575,7 @@ def what_if_chart(what_if: pd.DataFrame, lang: str = "en", config=None, named: i
     scores = pd.concat([x, y]).dropna()
     low = max(0.0, np.floor(scores.min() / 10) * 10 - 5) if len(scores) else 0.0
     high = min(100.0, np.ceil(scores.max() / 10) * 10 + 5) if len(scores) else 100.0
-    _segment_zones(axes, limits, labels(lang), low, high)
+    _segment_zones(axes, limits, words, low, high)
     axes.plot([0, 100], [0, 100], color=PALETTE["muted"], linestyle="--", linewidth=0.8)
     axes.scatter(x[~changed], y[~changed], s=18, color=PALETTE["accent"], alpha=0.6, zorder=3)
     axes.scatter(x[changed], y[changed], s=30, color=PALETTE["red"], zorder=4)
@@ -618,14 +590,14 @@ def what_if_chart(what_if: pd.DataFrame, lang: str = "en", config=None, named: i
         )
     axes.set_xlim(low, high)
     axes.set_ylim(low, high)
-    axes.set_xlabel(word("what_if.x", lang), fontsize=9)
-    axes.set_ylabel(word("what_if.y", lang), fontsize=9)
-    note = fill(word("what_if.changed", lang), lang, count=int(changed.sum()))
+    axes.set_xlabel(words.exploration["what_if.x"], fontsize=9)
+    axes.set_ylabel(words.exploration["what_if.y"], fontsize=9)
+    note = fill(words.exploration["what_if.changed"], lang, count=int(changed.sum()))
     axes.text(
         0.99, 0.02, note, ha="right", fontsize=8.5, color=PALETTE["red"], transform=axes.transAxes
     )
     style_axes(axes)
-    title_axes(axes, word("what_if.title", lang), pad=20)
+    title_axes(axes, words.exploration["what_if.title"], pad=20)
     return figure
 
 
@@ -703,7 +675,7 @@ def health_drop_chart(
     axes.set_xlabel(words["health_score"], fontsize=9)
     style_axes(axes)
     since_text = date(since, lang) if since is not None else ""
-    title_axes(axes, word("drops.title", lang).format(date=since_text))
+    title_axes(axes, words.exploration["drops.title"].format(date=since_text))
     return figure
 
 
@@ -718,7 +690,7 @@ def _move_colour(origin: int, destination: int, count: int) -> str:
         return PALETTE["background"]
     if SEGMENTS.index("unrated") in (origin, destination):
         return PALETTE["rule"]
-    return "#dcefdc" if destination < origin else "#f6d6d6"
+    return PALETTE["green_light"] if destination < origin else PALETTE["red_light"]
 
 
 def _cell(x: float, y: float, colour: str):

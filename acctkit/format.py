@@ -1,8 +1,9 @@
-"""How values look to people, in English or French: numbers, percentages, dates, months.
+"""How values look to people, in their language: numbers, percentages, dates, months.
 
 Numbers get thousands separators (``1,234.5`` in English, ``1 234,5`` in French, with a
 no-break space), percentages a no-break space before ``%``, dates a translated month
-(``31 Oct 2026``, ``31 oct. 2026``). Missing values read ``n/a`` / ``n.d.``. The review
+(``31 Oct 2026``, ``31 oct. 2026``). Missing values read ``n/a`` / ``n.d.``. The marks,
+units and month names are the language catalogue's (``[numbers]``, ``[months]``). The review
 sections, the charts and the notebook tables format every number they show with these
 functions. Plain text in, plain text out: no matplotlib, no HTML, no report imports.
 """
@@ -17,7 +18,7 @@ import pandas as pd
 from acctkit.i18n import labels
 
 NBSP = "\u00a0"
-_COMPACT_UNITS = ((1e9, {"en": "B", "fr": "Md"}), (1e6, {"en": "M", "fr": "M"}))
+_COMPACT_UNITS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
 
 def is_missing(value) -> bool:
@@ -45,10 +46,9 @@ def number(value, lang: str = "en", decimals: int = 0) -> str:
     value = float(value)
     if round(value, decimals) == 0:
         value = 0.0  # no "-0"
+    marks = labels(lang).numbers
     text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", NBSP).replace(".", ",")
-    return text
+    return text.translate({ord(","): marks["thousands_separator"], ord("."): marks["decimal_mark"]})
 
 
 def percent(value, lang: str = "en", decimals: int = 0) -> str:
@@ -77,14 +77,11 @@ def compact(value, lang: str = "en") -> str:
     if is_missing(value):
         return labels(lang).words["missing"]
     size = abs(float(value))
-    space = NBSP if lang == "fr" else ""
-    for scale, units in _COMPACT_UNITS:
+    marks = labels(lang).numbers
+    for scale, unit in _COMPACT_UNITS:
         if size >= scale:
-            return (
-                f"{number(value / scale, lang, 1 if size < 10 * scale else 0)}{space}{units[lang]}"
-            )
-    if size >= 1e3:
-        return f"{number(value / 1e3, lang, 1 if size < 1e4 else 0)}{space}k"
+            short = number(value / scale, lang, 1 if size < 10 * scale else 0)
+            return f"{short}{marks['unit_space']}{marks[unit]}"
     return number(value, lang, 0 if size >= 10 or float(value).is_integer() else 1)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TINY, folder_digest, write_tables
+from tests.helpers import TINY, folder_digest, write_tables
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -87,6 +87,12 @@ def test_kpis_in_french(tmp_path):
     assert "Score de potentiel" in result.stdout and "Recommandation" in result.stdout
 
 
+def test_an_unknown_language_exits_2_naming_the_languages():
+    result = run_cli("kpis", str(WORKED), "--as-of", "2026-06-30", "--lang", "de")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "unknown language 'de'; expected one of: en, fr" in result.stderr
+
+
 def test_kpis_with_an_invalid_config_exits_2(tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text("[weights.potential]\nbudjet = 0.3\n")
@@ -122,6 +128,8 @@ def test_generate_train_score_round_trip(tmp_path):
     table = pd.read_csv(risk, index_col="account_id", dtype={"account_id": str})
     assert table["risk_probability"].between(0, 1).all()
     assert set(table["risk_band"]) <= {"low", "medium", "high"}
+    assert list(table.columns[:3]) == ["risk_probability", "risk_band", "drivers"]  # in --lang
+    assert table["drivers"].str.contains("days|no signal|no interaction|open|NPS").all()
     assert folder_digest(data) == before  # sources only read
 
 

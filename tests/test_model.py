@@ -12,7 +12,7 @@ from acctkit.data import from_frames
 from acctkit.datasets import generate_tables
 from acctkit.errors import ModelError
 from acctkit.model import EarlyWarningModel, build_panel, features_at, risk_band, score_accounts
-from tests.test_kpis_purity import cut
+from tests.helpers import cut
 
 AS_OF = pd.Timestamp("2026-10-31")
 
@@ -92,12 +92,14 @@ def test_explain_contributions_add_up_to_the_logit(model, portfolio):
     intercept = model.coefficients_.loc["intercept", "coefficient"]
     logit = np.log(explained["risk_probability"] / (1 - explained["risk_probability"]))
     np.testing.assert_allclose(contributions + intercept, logit, rtol=1e-6, atol=1e-6)
-    top = explained.sort_values("risk_probability").iloc[-1]
-    assert top["drivers_en"] and top["drivers_fr"] and top["drivers_en"] != top["drivers_fr"]
+    top = explained.sort_values("risk_probability").index[-1]
+    english, french = explained.at[top, "drivers"], model.explain(portfolio, AS_OF, lang="fr")
+    assert english and french.at[top, "drivers"] and english != french.at[top, "drivers"]
 
 
 def test_drivers_are_worded_from_the_counts(model, portfolio):
     explained = model.explain(portfolio, AS_OF)
+    french = model.explain(portfolio, AS_OF, lang="fr")["drivers"]
     slowing = explained[
         (explained["contribution_engagement_slowdown"] > 0)
         & (explained["interactions_prev"] > explained["interactions"])
@@ -105,8 +107,8 @@ def test_drivers_are_worded_from_the_counts(model, portfolio):
     now, before = int(slowing["interactions"]), int(slowing["interactions_prev"])
     pct = round(100 * (before - now) / before)
     phrase = f"interactions down {pct} % vs the previous 90 days ({now} vs {before})"
-    assert phrase in slowing["drivers_en"]
-    assert f"interactions en baisse de {pct} %" in slowing["drivers_fr"]
+    assert phrase in slowing["drivers"]
+    assert f"interactions en baisse de {pct} %" in french[slowing.name]
 
 
 def test_save_and_load_round_trip(model, portfolio, tmp_path):
@@ -182,8 +184,14 @@ def test_risk_bands_follow_the_thresholds():
 
 def test_score_accounts_table(model, portfolio):
     risk = score_accounts(model, portfolio, AS_OF)
-    assert {"risk_probability", "risk_band", "drivers_en", "drivers_fr"} <= set(risk.columns)
+    assert list(risk.columns[:3]) == ["risk_probability", "risk_band", "drivers"]
     assert risk.index.name == "account_id"
+    french = score_accounts(model, portfolio, AS_OF, lang="fr")
+    assert (french["drivers"] != risk["drivers"]).all()
+    both = score_accounts(model, portfolio, AS_OF, languages=("en", "fr"))
+    assert list(both.columns[2:4]) == ["drivers_en", "drivers_fr"]
+    assert both["drivers_en"].equals(risk["drivers"])
+    assert both["drivers_fr"].equals(french["drivers"])
 
 
 def test_drivers_by_hand_including_missing_data():

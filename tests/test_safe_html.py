@@ -325,6 +325,12 @@ def test_the_plain_index_of_a_failed_portfolio_review_is_safe(tmp_path):
         assert text in page.text
     hrefs = [attributes["href"] for tag, attributes in page.elements if tag == "a"]
     assert hrefs == ["accounts/A0.html", "accounts/A1.html"]
+    assert "<h2>Failed reports</h2>" in path.read_text(encoding="utf-8")
+
+    french = write_plain_index(tmp_path / "fr.html", record, "Revue", "fr").read_text("utf-8")
+    assert '<html lang="fr">' in french
+    assert "<h2>Comptes</h2>" in french and "<h2>Rapports en échec</h2>" in french
+    assert "La revue de portefeuille n'a pas pu être produite : ValueError: " in french
 
 
 # The tag builder ------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from acctkit.batch.engines import ReportOutcome
 from acctkit.batch.manifest import FORMAT_VERSION, Inputs, package_versions, write_manifest
+from acctkit.i18n import labels
+from acctkit.markup import document, link, tag
 from acctkit.outputs import write_bytes_atomic
-from acctkit.report.html import document, link, tag
 
 _SAVE_EVERY_SECONDS = 1.0
 
@@ -138,7 +139,7 @@ class RunRecord:
             return path
 
 
-def write_plain_index(path: Path, record: RunRecord, title: str) -> Path:
+def write_plain_index(path: Path, record: RunRecord, title: str, lang: str = "en") -> Path:
     """A plain ``index.html`` for when the portfolio review failed: links and failures.
 
     Parameters
@@ -149,22 +150,28 @@ def write_plain_index(path: Path, record: RunRecord, title: str) -> Path:
         The run, with the portfolio review's failure recorded.
     title : str
         The page's heading.
+    lang : str, optional
+        The language of the page's words.
     """
+    words = labels(lang).report
     links = [
         tag("li", [link(entry["account_id"], entry["html"]), " ", entry.get("name") or ""])
         for entry in record.done()
     ]
     failures = [
-        tag("li", f"{entry['account_id']}: {entry.get('error') or 'not rendered'}")
+        tag(
+            "li",
+            f"{entry['account_id']}: {entry.get('error') or words['plain_index.not_rendered']}",
+        )
         for entry in record.failed()
     ]
     error = record.portfolio.get("error") or ""
     body = [
         tag("h1", title),
-        tag("p", f"The portfolio review could not be rendered: {error}"),
-        tag("h2", "Accounts"),
+        tag("p", words["plain_index.failed"].format(error=error)),
+        tag("h2", words["plain_index.accounts"]),
         tag("ul", links),
     ]
     if failures:
-        body += [tag("h2", "Failed reports"), tag("ul", failures)]
-    return write_bytes_atomic(path, document(title, body).encode("utf-8"))
+        body += [tag("h2", words["plain_index.failures"]), tag("ul", failures)]
+    return write_bytes_atomic(path, document(title, body, lang).encode("utf-8"))

@@ -329,7 +329,7 @@ class _Run:
         if not outcome.ok:
             self.show.note(f"failed: the portfolio review: {outcome.error}")
             title = f"{portfolio_title(self.plan)} {self.plan.as_of}"
-            write_plain_index(self.staging / "index.html", self.record, title)
+            write_plain_index(self.staging / "index.html", self.record, title, self.plan.lang)
 
     def _account_job(self, account_id: str) -> ReportJob:
         files = self.book.files(account_id)

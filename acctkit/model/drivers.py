@@ -1,15 +1,17 @@
-"""The drivers of a risk score in plain words, in English and French.
+"""The drivers of a risk score in plain words, in any language of the catalogues.
 
 A driver is a model input whose contribution (coefficient x standardised value) raises the
 account's risk. Each is worded from the counts behind it ("interactions down 60 % vs the
 previous 90 days (4 vs 10)"), never from the standardised value a reader cannot interpret.
+The words are the ``[drivers]`` of the language catalogues (:func:`acctkit.i18n.labels`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-NONE = {"en": "no signal raises the risk", "fr": "aucun signal n'augmente le risque"}
+from acctkit.i18n import labels
+
 _SOURCES = {
     "engagement_slowdown": ("interactions", "interactions_prev"),
     "irritants": ("irritants",),
@@ -21,49 +23,8 @@ _SOURCES = {
 
 def _number(values: pd.Series, lang: str, decimals: int = 0) -> pd.Series:
     text = values.map(lambda v: f"{v:.{decimals}f}", na_action="ignore").astype(str)
-    return text.str.replace(".", ",", regex=False) if lang == "fr" else text
-
-
-_TEXT = {
-    "en": {
-        "down": "interactions down {pct} % vs the previous {days} days ({now} vs {before})",
-        "up": "interactions up or stable vs the previous {days} days ({now} vs {before})",
-        "none": "no interaction in the last two periods",
-        "irritant": "{n} irritant in the last {days} days",
-        "irritants": "{n} irritants in the last {days} days",
-        "nps_down": "NPS mean score down {drift} points vs the previous half-year",
-        "nps_up": "NPS mean score up {drift} points vs the previous half-year",
-        "ticket": "{n} critical ticket open",
-        "tickets": "{n} critical tickets open",
-    },
-    "fr": {
-        "down": "interactions en baisse de {pct} % par rapport aux {days} jours précédents "
-        "({now} contre {before})",
-        "up": "interactions stables ou en hausse par rapport aux {days} jours précédents "
-        "({now} contre {before})",
-        "none": "aucune interaction sur les deux dernières périodes",
-        "irritant": "{n} irritant sur les {days} derniers jours",
-        "irritants": "{n} irritants sur les {days} derniers jours",
-        "nps_down": "note NPS moyenne en baisse de {drift} points sur un semestre",
-        "nps_up": "note NPS moyenne en hausse de {drift} points sur un semestre",
-        "ticket": "{n} ticket critique ouvert",
-        "tickets": "{n} tickets critiques ouverts",
-    },
-}
-_MISSING = {
-    "en": {
-        "nps_score_drift": "no recent NPS answers to compare",
-        "engagement_slowdown": "no interaction data",
-        "irritants": "no feedback data",
-        "open_critical_tickets": "no ticket data",
-    },
-    "fr": {
-        "nps_score_drift": "pas de réponses NPS récentes à comparer",
-        "engagement_slowdown": "pas de données d'interactions",
-        "irritants": "pas de données de retours clients",
-        "open_critical_tickets": "pas de données de tickets",
-    },
-}
+    mark = labels(lang).numbers["decimal_mark"]
+    return text if mark == "." else text.str.replace(".", mark, regex=False)
 
 
 def _fill(template: str, **parts: pd.Series) -> pd.Series:
@@ -84,38 +45,38 @@ def phrases(frame: pd.DataFrame, lang: str = "en", window_days: int = 90) -> pd.
     """One phrase per account and model input, worded from the raw counts in ``frame``;
     NaN where those counts are missing. ``missing_<input>`` columns hold the phrase for an
     input whose data is missing."""
-    text = _TEXT[lang]
+    text = labels(lang).drivers
     days = pd.Series(str(window_days), index=frame.index)
     now, before = frame["interactions"], frame["interactions_prev"]
     pct = _number((100 * (before - now) / before.where(before > 0)).abs(), lang)
     counts = {"now": _number(now, lang), "before": _number(before, lang), "days": days}
-    slowdown = _fill(text["up"], **counts).mask(
-        now < before, _fill(text["down"], pct=pct, **counts)
+    slowdown = _fill(text["interactions.up"], **counts).mask(
+        now < before, _fill(text["interactions.down"], pct=pct, **counts)
     )
-    slowdown = slowdown.mask((now == 0) & (before == 0), text["none"])
+    slowdown = slowdown.mask((now == 0) & (before == 0), text["interactions.none"])
     drift = frame["nps_mean"] - frame["nps_mean_prev"]
     drift_text = _number(drift.abs(), lang, 1)
-    nps = _fill(text["nps_up"], drift=drift_text).mask(
-        drift < 0, _fill(text["nps_down"], drift=drift_text)
+    nps = _fill(text["nps.up"], drift=drift_text).mask(
+        drift < 0, _fill(text["nps.down"], drift=drift_text)
     )
     words = pd.DataFrame(
         {
             "engagement_slowdown": slowdown,
-            "irritants": _counted(frame["irritants"], text, "irritant", days, lang),
+            "irritants": _counted(frame["irritants"], text, "irritants", days, lang),
             "nps_score_drift": nps,
             "open_critical_tickets": _counted(
-                frame["open_critical_tickets"], text, "ticket", days, lang
+                frame["open_critical_tickets"], text, "tickets", days, lang
             ),
         },
         index=frame.index,
     )
-    return words.assign(**{f"missing_{name}": text for name, text in _MISSING[lang].items()})
+    return words.assign(**{f"missing_{name}": text[f"missing.{name}"] for name in _SOURCES})
 
 
-def _counted(values: pd.Series, text: dict, key: str, days: pd.Series, lang: str) -> pd.Series:
+def _counted(values: pd.Series, text, key: str, days: pd.Series, lang: str) -> pd.Series:
     n = _number(values, lang)
-    plural = _fill(text[key + "s"], n=n, days=days)
-    return plural.mask(values == 1, _fill(text[key], n=n, days=days))
+    plural = _fill(text[f"{key}.many"], n=n, days=days)
+    return plural.mask(values == 1, _fill(text[f"{key}.one"], n=n, days=days))
 
 
 def describe_drivers(
@@ -149,4 +110,4 @@ def describe_drivers(
     long = long.sort_values("contribution", ascending=False, kind="stable")
     ranked = long.groupby(level=0, sort=False).head(top)
     joined = ranked.groupby(level=0, sort=False)["phrase"].agg("; ".join)
-    return joined.reindex(frame.index).fillna(NONE[lang])
+    return joined.reindex(frame.index).fillna(labels(lang).drivers["none"])

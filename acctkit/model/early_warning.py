@@ -142,9 +142,15 @@ class EarlyWarningModel:
         probability = self.pipeline_.predict_proba(current[self.features_])[:, 1]
         return pd.Series(probability, index=current.index, name="risk_probability")
 
-    def explain(self, portfolio, as_of, *, top: int = 3) -> pd.DataFrame:
+    def explain(self, portfolio, as_of, *, top: int = 3, lang: str = "en") -> pd.DataFrame:
         """Per account: probability, each input's contribution (coefficient x standardised
-        value) and the top drivers that raise the risk, in plain English and French."""
+        value), the counts behind the inputs and ``drivers``: the ``top`` inputs that raise
+        the risk, in plain words in ``lang``."""
+        out, inputs = self._contributions(portfolio, as_of)
+        return out.assign(drivers=describe_drivers(out, inputs, lang=lang, top=top))
+
+    def _contributions(self, portfolio, as_of) -> tuple[pd.DataFrame, list[str]]:
+        """What :meth:`explain` returns but the drivers, and the model's input names."""
         self._check_fitted()
         current = self._current(portfolio, as_of)
         transformed = self.pipeline_[:-1].transform(current[self.features_])
@@ -155,9 +161,7 @@ class EarlyWarningModel:
         )
         probability = self.pipeline_.predict_proba(current[self.features_])[:, 1]
         out = pd.concat([current, contributions], axis=1).assign(risk_probability=probability)
-        for lang in ("en", "fr"):
-            out[f"drivers_{lang}"] = describe_drivers(out, names, lang=lang, top=top)
-        return out
+        return out, names
 
     def _current(self, portfolio, as_of) -> pd.DataFrame:
         frame = features_at(portfolio, [as_of], window_days=self.window_days)
@@ -344,15 +348,29 @@ def risk_band(probability: pd.Series, config=None) -> pd.Series:
     return pd.Series(values, index=probability.index, name="risk_band")
 
 
-def score_accounts(model: EarlyWarningModel, portfolio, as_of, *, config=None) -> pd.DataFrame:
-    """Probability, band and drivers (English and French) per account: the ``risk`` table."""
-    explained = model.explain(portfolio, as_of)
-    contributions = [c for c in explained.columns if c.startswith("contribution_")]
+def score_accounts(
+    model: EarlyWarningModel, portfolio, as_of, *, config=None, lang: str = "en", languages=None
+) -> pd.DataFrame:
+    """The ``risk`` table: per account, the probability, its band, ``drivers`` (what raises
+    the risk, in plain words in ``lang``), the model's inputs and their contributions.
+
+    ``languages`` (language codes) gives one ``drivers_<lang>`` column per language instead
+    of ``drivers``, the inputs being computed once: the review bundle keeps the drivers in
+    every supported language, so that one bundle renders reports in any of them.
+    """
+    explained, inputs = model._contributions(portfolio, as_of)
+    columns = {"drivers": lang} if languages is None else {f"drivers_{c}": c for c in languages}
+    drivers = pd.DataFrame(
+        {name: describe_drivers(explained, inputs, lang=code) for name, code in columns.items()},
+        index=explained.index,
+    )
+    contributions = [f"contribution_{name}" for name in inputs]
     return pd.concat(
         [
             explained["risk_probability"],
             risk_band(explained["risk_probability"], config),
-            explained[["drivers_en", "drivers_fr", *model.features_, *contributions]],
+            drivers,
+            explained[[*model.features_, *contributions]],
         ],
         axis=1,
     )

@@ -8,34 +8,39 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from acctkit.format import number
+from acctkit.i18n import labels
 from acctkit.markup import tag
 from acctkit.theme import PALETTE
 
 
-def model_html(model) -> Markup:
+def model_html(model, lang: str = "en") -> Markup:
     """An :class:`acctkit.EarlyWarningModel` as HTML: its settings, the hold-out metrics
     against the baselines, the coefficients with odds ratios, and any warning.
 
     What ``EarlyWarningModel._repr_html_`` shows in a notebook; an unfitted model shows
-    its parameters only.
+    its parameters only. Its words are in ``lang`` (English in a notebook).
     """
+    words = labels(lang).report
     title = tag("strong", repr(model))
     if not hasattr(model, "pipeline_"):
-        hint = tag("p", ["Not fitted yet: call ", tag("code", ".fit(portfolio, as_of)"), "."])
+        before, after = words["model_view.not_fitted"].split("{call}")
+        hint = tag("p", [before, tag("code", ".fit(portfolio, as_of)"), after])
         return tag("div", [title, hint])
-    facts = (
-        f"As of {model.as_of_.date()}, horizon {model.horizon_days} days, "
-        f"{model.n_snapshots_:,} snapshots; hold-out from {model.holdout_start_.date()} "
-        "(latest 25 % of snapshot dates)."
+    facts = words["model_view.facts"].format(
+        as_of=model.as_of_.date(),
+        horizon=model.horizon_days,
+        snapshots=number(model.n_snapshots_, lang),
+        holdout=model.holdout_start_.date(),
     )
     metrics = model.metrics_.to_html(float_format=lambda v: f"{v:.3f}", escape=True)
     coefficients = model.coefficients_.to_html(float_format=lambda v: f"{v:.3f}", escape=True)
     parts = [
         title,
         tag("p", facts),
-        tag("p", tag("em", "Hold-out evaluation")),
+        tag("p", tag("em", words["model_view.metrics"])),
         Markup(metrics),
-        tag("p", tag("em", "Coefficients (per standard deviation)")),
+        tag("p", tag("em", words["model_view.coefficients"])),
         Markup(coefficients),
     ]
     warnings = getattr(model, "warnings_", [])

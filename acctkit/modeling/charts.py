@@ -1,4 +1,4 @@
-"""Charts of the early-warning exploration, in the report palette, English or French.
+"""Charts of the early-warning exploration, in the report palette and the reader's language.
 
 Each function takes a frame from :mod:`acctkit.modeling` and returns a
 :class:`matplotlib.figure.Figure` built without pyplot (show it with
@@ -21,67 +21,6 @@ from acctkit.modeling.evaluation import RANDOM, SCORERS, pr_curves, roc_curves
 from acctkit.plots import number_ticks, percent_ticks, style_axes, title_axes
 from acctkit.theme import DPI, PALETTE, RISK_COLOURS, WIDTH
 
-# Chart words not (yet) in acctkit.i18n: (English, French), as the tables there.
-WORDS = {
-    "engagement_slowdown": ("Engagement slowdown", "Ralentissement de l'engagement"),
-    "nps_score_drift": ("NPS mean score drift", "Dérive de la note NPS moyenne"),
-    "missing": ("{name}: missing", "{name} : manquant"),
-    "model": ("model", "modèle"),
-    "NPS drift rule": ("NPS drift rule", "règle de dérive NPS"),
-    "base rate": ("base rate", "taux de base"),
-    RANDOM: ("random order", "ordre aléatoire"),
-    "holdout": ("hold-out", "période de test"),
-    "outcome.no": ("No outcome ahead", "Pas d'événement à venir"),
-    "outcome.yes": ("Outcome ahead", "Événement à venir"),
-    "balance.title": (
-        "Training panel: accounts and outcome rate by month",
-        "Panel d'entraînement : comptes et taux d'événements par mois",
-    ),
-    "balance.rate": ("Outcome rate", "Taux d'événements"),
-    "balance.overall": ("all months: {rate}", "tous les mois : {rate}"),
-    "balance.snapshots": ("Accounts", "Comptes"),
-    "distributions.title": (
-        "Features by outcome (all snapshots of the panel)",
-        "Variables selon l'issue (tous les instantanés du panel)",
-    ),
-    "share": ("Share of snapshots", "Part des instantanés"),
-    "roc.title": ("ROC curve (hold-out)", "Courbe ROC (période de test)"),
-    "roc.x": ("False positive rate", "Taux de faux positifs"),
-    "roc.y": ("True positive rate", "Taux de vrais positifs"),
-    "pr.title": ("Precision and recall (hold-out)", "Précision et rappel (période de test)"),
-    "recall": ("Recall (share of positives flagged)", "Rappel (part des positifs signalés)"),
-    "precision": ("Precision (share of flags right)", "Précision (part des signaux justes)"),
-    "curve": ("{name}: ROC AUC {auc}, AP {ap}", "{name} : AUC ROC {auc}, PM {ap}"),
-    "curve.base": (
-        "base rate: no skill ({rate} positive)",
-        "taux de base : sans pouvoir ({rate} de positifs)",
-    ),
-    "calibration.title": ("Calibration (hold-out)", "Calibration (période de test)"),
-    "calibration.x": ("Mean predicted probability", "Probabilité prédite moyenne"),
-    "calibration.y": ("Observed outcome rate", "Taux d'événements observé"),
-    "calibration.perfect": ("perfectly calibrated", "calibration parfaite"),
-    "bins.title": ("Outcome rate by score group", "Taux d'événements par groupe de score"),
-    "bins.x": ("Score group (1 = lowest scores)", "Groupe de score (1 = scores les plus bas)"),
-    "coefficients.title": (
-        "Odds ratio per standard deviation, {level} % bootstrap interval",
-        "Rapport de cotes par écart-type, intervalle bootstrap à {level} %",
-    ),
-    "coefficients.x": ("Odds ratio (log scale)", "Rapport de cotes (échelle log)"),
-    "top_k.title": (
-        "Calling the k riskiest accounts each month (hold-out)",
-        "Appeler les k comptes les plus risqués chaque mois (période de test)",
-    ),
-    "top_k.x": ("Accounts called per month (k)", "Comptes appelés par mois (k)"),
-    "top_k.precision": ("Calls reaching an outcome", "Appels qui touchent un événement"),
-    "top_k.recall": ("Positives reached", "Positifs atteints"),
-    "threshold.title": (
-        "Flagging from a probability threshold (hold-out)",
-        "Signaler à partir d'un seuil de probabilité (période de test)",
-    ),
-    "threshold.x": ("Probability threshold", "Seuil de probabilité"),
-    "threshold.rate": ("Rate", "Taux"),
-    "threshold.flagged": ("Accounts flagged per month", "Comptes signalés par mois"),
-}
 COLOURS = (PALETTE["accent"], PALETTE["amber"], PALETTE["green"], PALETTE["red"])
 _LEGEND = {"fontsize": 8, "frameon": False}
 _RATIO_TICKS = (0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0)
@@ -89,9 +28,9 @@ _LABEL = {"fontsize": 9}
 
 
 def word(key: str, lang: str = "en") -> str:
-    """A chart word of this module in ``lang`` (the key itself when it has none)."""
-    pair = WORDS.get(key)
-    return pair[1 if lang == "fr" else 0] if pair else key
+    """A chart word of this module in ``lang`` (``[modeling]`` of the language catalogue),
+    or the key itself when it has none (a scorer or input named by the caller)."""
+    return labels(lang).modeling.get(key, key)
 
 
 def feature_label(name: str, lang: str = "en") -> str:

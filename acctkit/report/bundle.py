@@ -20,6 +20,7 @@ import pandas as pd
 from acctkit import __version__
 from acctkit.config import load_config
 from acctkit.errors import ReportError
+from acctkit.i18n import languages
 from acctkit.kpis import compute_alerts, kpis_at
 from acctkit.kpis.pipeline import opportunities_at
 from acctkit.kpis.scores import score_breakdown
@@ -70,7 +71,9 @@ def build_bundle(
     config
         KPI configuration (a Config, dict, TOML path or None).
     lang
-        The reports' default language (``en`` or ``fr``); both languages' texts are kept.
+        The reports' default language. The texts (alert messages, risk drivers) are kept in
+        every supported language (:func:`acctkit.i18n.languages`), one ``message_<lang>`` or
+        ``drivers_<lang>`` column each, so that one bundle renders reports in any of them.
     months
         How many month-ends of history the trend charts show.
 
@@ -139,11 +142,14 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _alerts(kpis: pd.DataFrame, risk, config) -> pd.DataFrame:
-    english = compute_alerts(kpis, risk=risk, config=config, lang="en")
-    french = compute_alerts(kpis, risk=risk, config=config, lang="fr")
-    return english.rename(columns={"message": "message_en"}).assign(
-        message_fr=french["message"].to_numpy()
-    )
+    """The alerts, their message in every supported language (``message_<lang>``)."""
+    first, *others = languages()
+    alerts = compute_alerts(kpis, risk=risk, config=config, lang=first)
+    alerts = alerts.rename(columns={"message": f"message_{first}"})
+    for lang in others:
+        fired = compute_alerts(kpis, risk=risk, config=config, lang=lang)
+        alerts[f"message_{lang}"] = fired["message"].to_numpy()
+    return alerts
 
 
 def _risk_tables(model, portfolio, date, config, months):
@@ -156,7 +162,7 @@ def _risk_tables(model, portfolio, date, config, months):
         return empty, trend, None
     from acctkit.model import risk_history, score_accounts
 
-    risk = score_accounts(model, portfolio, date, config=config)
+    risk = score_accounts(model, portfolio, date, config=config, languages=languages())
     dates = month_ends(date, min(months, 6)).union(pd.DatetimeIndex([date]))
     trend = risk_history(model, portfolio, dates)
     meta = {
@@ -374,7 +380,8 @@ def _cache_folder(data_path: Path | None, date: pd.Timestamp) -> Path:
 
     from acctkit.datasets import DEMO_SIZE
 
-    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}".encode())
+    # a language added to ACCTKIT_LOCALES needs its texts: another bundle
+    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}:{languages()}".encode())
     if data_path is not None:
         digest.update(str(data_path.resolve()).encode())
         files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]

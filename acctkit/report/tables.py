@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from acctkit.errors import ReportError
+from acctkit.i18n import REFERENCE
 from acctkit.kpis.columns import EXTRA_COLUMNS, FAMILIES
 from acctkit.kpis.scores import SEGMENTS
 
@@ -179,11 +180,11 @@ def band_of(score: float, bands: Mapping[str, float]) -> str | None:
     return "green" if score >= bands["green"] else "amber" if score >= bands["amber"] else "red"
 
 
-def risk_summary(account) -> dict:
-    """The account's early-warning probability, band, drivers and change since the previous
-    review (``change_points``: percentage points, with ``direction`` and ``assessment`` as
-    in :func:`kpi_changes`); ``{"available": False}`` when the bundle has no model,
-    ``{"available": True, "scored": False}`` when the account has no score."""
+def risk_summary(account, lang: str = "en") -> dict:
+    """The account's early-warning probability, band, drivers (in ``lang``) and change since
+    the previous review (``change_points``: percentage points, with ``direction`` and
+    ``assessment`` as in :func:`kpi_changes`); ``{"available": False}`` when the bundle has
+    no model, ``{"available": True, "scored": False}`` when the account has no score."""
     if account.meta.get("model") is None:
         return {"available": False}
     if account.risk.empty or pd.isna(account.risk["risk_probability"].iloc[0]):
@@ -204,8 +205,7 @@ def risk_summary(account) -> dict:
         "change_points": points,
         "direction": direction,
         "assessment": {"up": "worse", "down": "better"}.get(direction, "neutral"),
-        "drivers_en": row["drivers_en"],
-        "drivers_fr": row["drivers_fr"],
+        "drivers": row[language_column(account.risk, "drivers", lang)],
     }
 
 
@@ -242,11 +242,13 @@ def ranking(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return frame.assign(rank=np.arange(1, len(frame) + 1)).reset_index(drop=True)
 
 
-def top_risks(tables: Mapping[str, pd.DataFrame], count: int = 10) -> pd.DataFrame:
+def top_risks(
+    tables: Mapping[str, pd.DataFrame], count: int = 10, lang: str = "en"
+) -> pd.DataFrame:
     """The ``count`` accounts with the highest early-warning probability, with their
-    drivers (``drivers_en``, ``drivers_fr``), owner, revenue and health score."""
+    ``drivers`` (in ``lang``), owner, revenue and health score."""
     frame = (
-        _risk(tables)
+        _risk(tables, lang)
         .dropna(subset=["risk_probability"])
         .merge(tables["accounts"][["account_id", "name", "owner"]], on="account_id", how="left")
         .merge(
@@ -337,10 +339,21 @@ def parse_failures(failed_accounts: str | list | None) -> pd.DataFrame:
     )
 
 
-def _risk(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """The ``risk`` table with its columns even when the bundle has no model (no rows)."""
-    columns = ["account_id", "risk_probability", "risk_band", "drivers_en", "drivers_fr"]
-    return tables["risk"].reindex(columns=columns).astype({"risk_band": "object"})
+def language_column(frame: pd.DataFrame, name: str, lang: str) -> str:
+    """The column of a bundle table holding the text ``name`` in ``lang`` (``drivers_fr``,
+    ``message_fr``); the English one in a bundle built before ``lang``'s catalogue was
+    added, as a catalogue's missing words are English."""
+    column = f"{name}_{lang}"
+    return column if column in frame.columns else f"{name}_{REFERENCE}"
+
+
+def _risk(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """The ``risk`` table with its columns even when the bundle has no model (no rows), the
+    drivers in ``lang``."""
+    risk = tables["risk"]
+    risk = risk.rename(columns={language_column(risk, "drivers", lang): "drivers"})
+    columns = ["account_id", "risk_probability", "risk_band", "drivers"]
+    return risk.reindex(columns=columns).astype({"risk_band": "object"})
 
 
 def _numbers(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
