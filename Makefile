@@ -27,9 +27,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## lab: start JupyterLab on notebooks/ with the project's kernel ("acctkit")
+## lab: start JupyterLab on notebooks/ (the notebooks run on .venv's own python3 kernel)
 lab: $(STAMP)
-	$(BIN)/python -m ipykernel install --sys-prefix --name acctkit --display-name "acctkit" > /dev/null
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## lint: ruff check and format check, the import layers (import-linter), then pip-audit of the installed dependencies (ACCTKIT_AUDIT=off skips it)

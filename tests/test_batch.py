@@ -16,7 +16,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from html import unescape
 from pathlib import Path
 
@@ -33,41 +32,21 @@ from acctkit.batch.publish import MonthFolder
 from acctkit.batch.slugs import file_stem, file_stems
 from acctkit.cli import main
 from acctkit.errors import ReportError
-from tests.helpers import folder_digest
+from tests.helpers import (
+    ACCOUNT,
+    MONTH,
+    PORTFOLIO,
+    fixture_run,
+    folder_digest,
+    manifest_of,
+    wait_for_done_reports,
+    write_portfolio,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-ACCOUNT = FIXTURES / "batch_account.ipynb"
-PORTFOLIO = FIXTURES / "batch_portfolio.ipynb"
 REAL = Path(__file__).parents[1] / "notebooks"
-MONTH = "2026-10"
 HOSTILE = ["007", "../x", "a/b", "a b", "名前", "Z" * 300]
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
-
-
-def write_portfolio(folder: Path, ids: list[str], *, months: int = 12) -> Path:
-    """A synthetic portfolio whose accounts carry ``ids``, as CSV files."""
-    from acctkit.datasets import generate_tables, write_tables
-
-    tables = generate_tables(n_accounts=len(ids), months=months, end="2026-10-31", seed=3)
-    renamed = dict(zip(tables["accounts"]["account_id"], ids, strict=True))
-    for frame in tables.values():
-        if "account_id" in frame.columns:
-            frame["account_id"] = frame["account_id"].map(renamed)
-    write_tables(tables, folder)
-    return folder
-
-
-def fixture_run(data: Path, out: Path, **options):
-    options = {"jobs": 2, "progress": False, "timeout": 60, **options}
-    return run_reports(
-        ReportRun(
-            data, MONTH, out=out, account_notebook=ACCOUNT, portfolio_notebook=PORTFOLIO, **options
-        )
-    )
-
-
-def manifest_of(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
 def comparable(html: str) -> str:
@@ -382,21 +361,6 @@ def test_a_run_killed_midway_leaves_no_partial_report_and_resume_finishes(tmp_pa
     assert result.exit_code == 0 and result.reused >= 1
     assert result.reused + result.rendered == len(ids)
     assert sorted(path.name for path in out.iterdir()) == [LOCK, MONTH]
-
-
-def wait_for_done_reports(out: Path, process, *, count: int) -> Path:
-    """The staging folder of the batch ``process`` once ``count`` reports are done in it."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        for staging in out.glob(f".{MONTH}.tmp-*"):
-            try:
-                manifest = manifest_of(staging)
-            except (OSError, ValueError):
-                continue
-            if manifest["summary"]["done"] >= count:
-                return staging
-        time.sleep(0.1)
-    raise AssertionError("the batch did not get far enough to be interrupted")
 
 
 # The real notebooks: engines and schedulers agree ------------------------------------------

@@ -33,7 +33,7 @@ import pytest
 
 from acctkit.batch.lock import LOCK_FILE
 from acctkit.cli import main
-from tests.test_batch import (
+from tests.helpers import (
     ACCOUNT,
     MONTH,
     PORTFOLIO,

@@ -20,7 +20,9 @@ def test_every_bad_option_is_named_in_one_message(tmp_path):
 
 
 def test_a_bad_month_is_refused():
-    with pytest.raises(ReportError, match=r"month must look like 2026-10 \(YYYY-MM\), not '2026-13'"):
+    with pytest.raises(
+        ReportError, match=r"month must look like 2026-10 \(YYYY-MM\), not '2026-13'"
+    ):
         ReportRun("data", "2026-13")
 
 

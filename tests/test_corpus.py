@@ -20,7 +20,7 @@ import pytest
 
 from acctkit import load_portfolio
 from acctkit.errors import ConfigError, DataValidationError
-from tests.conftest import folder_digest
+from tests.helpers import folder_digest
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(path.name for path in CORPUS.iterdir() if (path / "expected.txt").is_file())

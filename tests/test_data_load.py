@@ -12,7 +12,7 @@ import pytest
 
 from acctkit.data import LoadNote, from_frames, load_portfolio, load_with_notes
 from acctkit.errors import DataValidationError
-from tests.conftest import TINY, folder_digest, write_tables
+from tests.helpers import TINY, folder_digest, write_tables
 
 
 def _check_tiny(p) -> None:

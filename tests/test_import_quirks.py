@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from acctkit.data import LoadNote, load_portfolio, load_with_notes
 from acctkit.errors import DataValidationError
-from tests.conftest import TINY, folder_digest, write_tables
-from tests.test_mapping import problems_of, write_export
+from tests.helpers import TINY, folder_digest, problems_of, write_export, write_tables
 
 ACCOUNTS = "Account ID,Account Name\nA1,Acme\nA2,Globex\n"
 ACCOUNT_COLUMNS = {"account_id": "Account ID", "name": "Account Name"}

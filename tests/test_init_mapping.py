@@ -8,8 +8,8 @@ import pytest
 from acctkit.data import LoadNote, load_portfolio, read_mapping
 from acctkit.data.init_mapping import propose_mapping, write_starter_mapping
 from acctkit.errors import ConfigError, DataValidationError
-from tests.conftest import folder_digest
-from tests.test_mapping import FIXTURES, problems_of, write_export
+from tests.helpers import CRM_FIXTURES as FIXTURES
+from tests.helpers import folder_digest, problems_of, write_export
 
 try:
     import tomllib

@@ -1,6 +1,6 @@
 """As-of purity (property-based): KPIs on the full data equal KPIs on the data cut at D.
 
-"The data cut at D" is what the CRM would have exported on day D:
+"The data cut at D" (``tests.helpers.cut``) is what the CRM would have exported on day D:
 - event rows dated after D do not exist yet (interactions, NPS responses, feedback, tickets
   opened, opportunities created, stage changes, assessments, outcomes);
 - state changes after D have not happened yet: a contact who leaves after D has no
@@ -13,9 +13,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,91 +21,10 @@ from acctkit.data import from_frames
 from acctkit.data.portfolio import TABLE_NAMES, Portfolio
 from acctkit.datasets import generate_tables
 from acctkit.kpis import compute_kpis, kpis_at
+from tests.helpers import cut
 
 END = pd.Timestamp("2026-06-30")
 OPTIONAL = tuple(name for name in TABLE_NAMES if name != "accounts")
-
-
-def cut(portfolio: Portfolio, as_of: pd.Timestamp) -> Portfolio:
-    """The portfolio as it would have been exported on ``as_of`` (see the module docstring)."""
-
-    def upto(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-        return frame[frame[column] <= as_of].reset_index(drop=True)
-
-    def clear_after(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-        return frame.assign(**{column: frame[column].where(~(frame[column] > as_of))})
-
-    changes = {}
-    for name, column in (
-        ("assessments", "assessed_on"),
-        ("interactions", "occurred_on"),
-        ("nps_responses", "responded_on"),
-        ("feedback", "recorded_on"),
-        ("outcomes", "occurred_on"),
-    ):
-        if getattr(portfolio, name) is not None:
-            changes[name] = upto(getattr(portfolio, name), column)
-    if portfolio.contacts is not None:
-        changes["contacts"] = clear_after(portfolio.contacts, "left_on")
-    if portfolio.tickets is not None:
-        changes["tickets"] = clear_after(upto(portfolio.tickets, "opened_on"), "closed_on")
-    if portfolio.actions is not None:
-        actions = clear_after(portfolio.actions, "done_on")
-        undone = (actions["status"] == "done") & actions["done_on"].isna()
-        changes["actions"] = actions.assign(status=actions["status"].mask(undone, "planned"))
-    if portfolio.opportunities is not None:
-        changes.update(_cut_opportunities(portfolio, as_of))
-    return dataclasses.replace(portfolio, **changes)
-
-
-def _cut_opportunities(portfolio: Portfolio, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    opportunities = portfolio.opportunities
-    opportunities = opportunities[opportunities["created_on"] <= as_of].reset_index(drop=True)
-    history = portfolio.stage_history
-    latest, with_history = {}, set()
-    if history is not None:
-        with_history = set(history["opportunity_id"].astype(str))
-        kept = (history["changed_on"] <= as_of) & history["opportunity_id"].isin(
-            opportunities["opportunity_id"]
-        )
-        history = history[kept].reset_index(drop=True)
-        # the latest change on or before D wins; same-day changes keep their table order
-        history_sorted = history.assign(_row=np.arange(len(history))).sort_values(
-            ["changed_on", "_row"], kind="stable"
-        )
-        latest = dict(
-            zip(
-                history_sorted["opportunity_id"].astype(str),
-                history_sorted["stage"].astype(str),
-                strict=True,
-            )
-        )
-    stages, probabilities, closed = [], [], []
-    for row in opportunities.itertuples(index=False):
-        key = str(row.opportunity_id)
-        stage, probability, closed_on = str(row.stage), row.probability, row.closed_on
-        if pd.notna(row.closed_on) and row.closed_on > as_of:
-            closed_on = pd.NaT
-            if key in latest:
-                stage, probability = latest[key], np.nan
-            else:
-                stage, probability = "prospecting", 50.0
-        elif pd.isna(row.closed_on) and key in with_history and key not in latest:
-            probability = 50.0
-        stages.append(stage)
-        probabilities.append(probability)
-        closed.append(closed_on)
-    dtype = opportunities["stage"].dtype
-    changes = {
-        "opportunities": opportunities.assign(
-            stage=pd.Categorical(stages, dtype=dtype),
-            probability=np.array(probabilities, dtype=np.float64),
-            closed_on=pd.to_datetime(pd.Series(closed, dtype="datetime64[ns]")),
-        )
-    }
-    if history is not None:
-        changes["stage_history"] = history
-    return changes
 
 
 def _portfolio(seed: int, n_accounts: int, months: int, dropped: set[str]) -> Portfolio:

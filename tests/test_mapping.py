@@ -12,29 +12,16 @@ import pytest
 
 from acctkit.data import LoadNote, load_portfolio, load_with_notes, read_mapping
 from acctkit.errors import ConfigError, DataValidationError
-from tests.conftest import folder_digest
+from tests.helpers import CRM_FIXTURES as FIXTURES
+from tests.helpers import folder_digest, problems_of, write_export
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "crm"
 EXAMPLES = ROOT / "docs" / "examples"
-
-
-def write_export(folder: Path, files: dict[str, str | bytes]) -> Path:
-    """Write an export folder: text is written as UTF-8, bytes as they are."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        (folder / name).write_bytes(data)
-    return folder
 
 
 def write_mapping(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def problems_of(caught: pytest.ExceptionInfo) -> list[str]:
-    return [str(p) for p in caught.value.problems]
 
 
 ACCOUNTS = "Account ID,Account Name\nA1,Acme\nA2,Globex\n"

@@ -17,7 +17,7 @@ from acctkit.errors import ModelError
 from acctkit.model import EarlyWarningModel, build_panel
 from acctkit.modeling import charts
 from acctkit.plots import figure_png
-from tests.test_kpis_purity import cut
+from tests.helpers import cut
 
 AS_OF = "2026-10-31"
 M1, M2 = pd.Timestamp("2026-01-31"), pd.Timestamp("2026-02-28")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import folder_digest
+from tests.helpers import folder_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 CRM = ROOT / "tests" / "fixtures" / "crm"

@@ -56,15 +56,14 @@ def default_notebooks() -> tuple[Path, Path]:
     and an installed wheel run the same notebooks.
     """
     folder = Path(__file__).resolve().parents[1] / "notebooks"
-    missing = [
-        name for name in (ACCOUNT_NOTEBOOK, PORTFOLIO_NOTEBOOK) if not (folder / name).is_file()
-    ]
+    paths = folder / ACCOUNT_NOTEBOOK, folder / PORTFOLIO_NOTEBOOK
+    missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise ReportError(
-            f"the review notebooks {', '.join(missing)} are missing from {folder}: "
-            "reinstall acctkit (or give run_reports account_notebook and portfolio_notebook)"
+            f"review notebook not found: {', '.join(missing)} (reinstall acctkit, or give "
+            "ReportRun account_notebook and portfolio_notebook)"
         )
-    return folder / ACCOUNT_NOTEBOOK, folder / PORTFOLIO_NOTEBOOK
+    return paths
 
 
 @dataclass(frozen=True)
