@@ -44,6 +44,8 @@ class FailureKind(str, Enum):
         The kernel died or stopped answering while a cell ran.
     ``OUTPUT``
         A report file could not be written (read-only or full disk): the batch stops.
+    ``WORKER_DIED``
+        The batch's worker process (local or Dask) died with the report.
     ``INTERNAL``
         A bug in acctkit while rendering this report; the other reports go on.
     """
@@ -54,6 +56,7 @@ class FailureKind(str, Enum):
     TIMEOUT = "timeout"
     KERNEL_DIED = "kernel_died"
     OUTPUT = "output"
+    WORKER_DIED = "worker_died"
     INTERNAL = "internal"
 
     def __str__(self) -> str:

@@ -116,12 +116,17 @@ def languages() -> tuple[str, ...]:
     return _in_order(_catalogue_files())
 
 
-def __getattr__(name: str):
-    # LANGUAGES is looked up when asked for, so that a folder added to ACCTKIT_LOCALES
-    # after this module was imported counts
-    if name == "LANGUAGES":
-        return languages()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def catalogue_digest() -> str:
+    """A SHA-256 of every catalogue file in use (names and contents): caches of translated
+    texts (review bundles, resumed reports) are keyed on it, so an edited word is seen."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for lang, paths in sorted(_catalogue_files().items()):
+        for path in paths:
+            digest.update(f"{lang}:{path.name}:".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=16)

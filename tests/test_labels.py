@@ -109,12 +109,15 @@ def test_the_shipped_languages_are_english_and_french():
     assert languages() == ("en", "fr")
 
 
-@pytest.mark.parametrize("lang", ["fr"])
+SHIPPED = sorted(path.stem for path in LOCALES.glob("*.toml") if path.stem != "en")
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
 def test_every_shipped_catalogue_has_the_english_keys_and_placeholders(lang):
     assert differences(catalogue(lang), catalogue("en")) == []
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("lang", ["en", *SHIPPED])
 def test_every_shipped_word_is_text(lang):
     words = catalogue(lang)
     assert list(words)[:3] == ["families", "columns", "bands"]
@@ -212,6 +215,21 @@ def test_a_catalogue_of_a_shipped_language_overrides_only_its_words(tmp_path, mo
     finally:
         monkeypatch.delenv("ACCTKIT_LOCALES")
         labels.cache_clear()
+
+
+def test_the_catalogue_digest_changes_with_a_word(tmp_path, monkeypatch):
+    from acctkit.i18n import catalogue_digest
+
+    shipped = catalogue_digest()
+    override = tmp_path / "fr.toml"
+    override.write_text('[segments]\nmaintain = "Entretenir"\n', encoding="utf-8")
+    monkeypatch.setenv("ACCTKIT_LOCALES", str(tmp_path))
+    first = catalogue_digest()
+    override.write_text('[segments]\nmaintain = "Garder"\n', encoding="utf-8")
+    second = catalogue_digest()
+    assert len({shipped, first, second}) == 3  # a resumed run or a cached bundle is redone
+    override.write_text('[segments]\nmaintain = "Entretenir"\n', encoding="utf-8")
+    assert catalogue_digest() == first
 
 
 @pytest.mark.parametrize(

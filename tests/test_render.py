@@ -341,3 +341,53 @@ def test_source_date_epoch_sets_the_generation_time_of_the_footer(monkeypatch, t
     stamp_report(notebook, paths, title="T", subtitle=None, date="2026-10-31", lang="en")
     year = dt.datetime.now(dt.timezone.utc).year
     assert f" on {year}-" in notebook.metadata["acctkit"]["footer"]
+
+
+def _papermill_cell_error():
+    from papermill.exceptions import PapermillExecutionError
+
+    return PapermillExecutionError(3, 4, "1/0", "ZeroDivisionError", "division by zero", [])
+
+
+@pytest.mark.parametrize(
+    ("make_error", "started", "expected"),
+    [
+        (_papermill_cell_error, True, "notebook_error"),
+        (
+            lambda: __import__("nbclient").exceptions.CellExecutionError("tb", "E", "v"),
+            True,
+            "notebook_error",
+        ),
+        (lambda: __import__("nbclient").exceptions.CellTimeoutError("slow"), True, "timeout"),
+        (lambda: __import__("nbclient").exceptions.DeadKernelError("gone"), True, "kernel_died"),
+        (lambda: __import__("nbclient").exceptions.DeadKernelError("gone"), False, "kernel_start"),
+        (lambda: RuntimeError("no kernel_info reply"), False, "kernel_start"),
+        (lambda: RuntimeError("a bug"), True, None),
+        (lambda: __import__("papermill").exceptions.PapermillException("bad path"), False, None),
+    ],
+)
+def test_one_classification_of_failures_for_render_and_the_batch(make_error, started, expected):
+    from acctkit.errors import FailureKind
+    from acctkit.render.failures import classify
+
+    kind = classify(make_error(), kernel_started=started)
+    assert kind == (None if expected is None else FailureKind(expected))
+    assert kind is None or kind.value == expected
+
+
+def test_failure_kinds_are_the_documented_list():
+    from acctkit.errors import FailureKind
+
+    assert [kind.value for kind in FailureKind] == [
+        "invalid_arguments",
+        "kernel_start",
+        "notebook_error",
+        "timeout",
+        "kernel_died",
+        "output",
+        "worker_died",
+        "internal",
+    ]
+    assert str(FailureKind.TIMEOUT) == "timeout" and f"{FailureKind.OUTPUT}" == "output"
+    assert RenderError("x", kind="timeout").kind is FailureKind.TIMEOUT
+    assert RenderError("x", kind=FailureKind.KERNEL_START).retryable

@@ -97,10 +97,8 @@ class ReportOutcome:
         The job's label (the account id).
     ok : bool
         True when the HTML and the executed notebook were written.
-    kind : str or None
-        On failure: a :class:`~acctkit.errors.RenderError` kind (``kernel_start``,
-        ``notebook_error``, ``timeout``, ``kernel_died``), ``output`` (its files could not be
-        written: the batch stops), ``worker_died`` or ``internal``.
+    kind : FailureKind or None
+        On failure, why (:class:`~acctkit.errors.FailureKind`).
     error : str or None
         On failure, one line for people (section, exception, message).
     failed_notebook : str or None
@@ -125,7 +123,7 @@ class ReportOutcome:
 
     label: str
     ok: bool
-    kind: str | None = None
+    kind: FailureKind | None = None
     error: str | None = None
     failed_notebook: str | None = None
     seconds: float = 0.0
@@ -379,11 +377,11 @@ class _Worker:
     ) -> RenderError:
         """A RenderError for a failed run; the partial notebook is kept for triage.
 
-        The warm session talks to its kernel directly: any other error once a cell started
-        means the kernel is gone."""
-        started = clock.cell_index is not None
-        kind = classify(error, kernel_started=started)
+        The session talks to its kernel directly: an error :func:`classify` does not know
+        means the kernel is gone (or never answered, before the first cell)."""
+        kind = classify(error, kernel_started=True)  # KernelSession.start raised otherwise
         if kind is None:
+            started = clock.cell_index is not None
             kind = FailureKind.KERNEL_DIED if started else FailureKind.KERNEL_START
         error, cell_index = locate(error, notebook, clock.cell_index)
         return notebook_failure(

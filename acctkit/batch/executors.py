@@ -30,7 +30,7 @@ from acctkit.batch.engines import (
     run_job,
 )
 from acctkit.batch.worker import start_local_worker
-from acctkit.errors import ReportError
+from acctkit.errors import FailureKind, ReportError
 
 
 def open_pool(settings: EngineSettings, *, workers: int, scheduler: str | None = None):
@@ -172,7 +172,7 @@ class DaskPool:
 
 
 def _lost(job: ReportJob, message: str) -> ReportOutcome:
-    return ReportOutcome(label=job.label, ok=False, kind="worker_died", error=message)
+    return ReportOutcome(label=job.label, ok=False, kind=FailureKind.WORKER_DIED, error=message)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:

@@ -50,8 +50,9 @@ from acctkit.batch.progress import Progress
 from acctkit.batch.publish import MonthFolder, link_or_copy, new_run_id
 from acctkit.batch.record import RunRecord, write_plain_index
 from acctkit.data.portfolio import date_note
-from acctkit.errors import ModelError, OutputError, ReportError
+from acctkit.errors import FailureKind, ModelError, OutputError, ReportError
 from acctkit.format import date as display_date
+from acctkit.i18n import catalogue_digest, labels
 from acctkit.outputs import write_table
 from acctkit.report.bundle import META_FILE
 
@@ -161,6 +162,7 @@ def run_reports(run: ReportRun) -> BatchResult:
             "mapping": file_digest(mapping) if isinstance(mapping, (str, os.PathLike)) else mapping,
             "dayfirst": dayfirst,
             "drop_orphans": drop_orphans,
+            "words": catalogue_digest(),
             "acctkit": __version__,
         },
     )
@@ -348,8 +350,9 @@ class _Run:
 
     def _portfolio_job(self) -> ReportJob:
         links = {entry["account_id"]: entry["html"] for entry in self.record.done()}
+        not_rendered = labels(self.plan.lang).report["plain_index.not_rendered"]
         failures = [
-            {"account_id": entry["account_id"], "error": entry.get("error") or "not rendered"}
+            {"account_id": entry["account_id"], "error": entry.get("error") or not_rendered}
             for entry in self.record.failed()
         ]
         parameters = {
@@ -427,7 +430,7 @@ def _stop_if_unwritable(outcome) -> None:
     previous one with a month of failures."""
     if outcome.ok:
         return
-    if outcome.kind == "output":
+    if outcome.kind is FailureKind.OUTPUT:
         raise OutputError(outcome.error or "cannot write the report")
 
 

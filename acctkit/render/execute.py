@@ -129,7 +129,7 @@ def render(
     label : str, optional
         Put at the start of error messages, e.g. the account id.
     timeout : int or None, optional
-        Seconds one cell may run before the run fails with ``kind="timeout"``; None for no
+        Seconds one cell may run before the run fails with ``FailureKind.TIMEOUT``; None for no
         limit.
     start_timeout : int, optional
         Seconds the kernel may take to start.
@@ -221,8 +221,7 @@ def _execute(paths: NotebookPaths, running: Path, parameters, kernel: _KernelOpt
 
 
 def _failure(error, kind, paths, running, progress, kernel, label) -> RenderError:
-    """The batch's failure, plus the caller's label and where the partial notebook is."""
-    failure = notebook_failure(
+    return notebook_failure(
         error,
         kind,
         paths,
@@ -230,12 +229,8 @@ def _failure(error, kind, paths, running, progress, kernel, label) -> RenderErro
         cell_index=getattr(error, "cell_index", progress.cell_index),
         overrun=f"a cell ran longer than {kernel.timeout} s",
         label=label,
+        standalone=True,
     )
-    message = str(failure)
-    if failure.notebook:
-        message += f" (partial notebook kept at {failure.notebook})"
-    failure.args = (labelled(message, label),)
-    return failure
 
 
 @contextmanager

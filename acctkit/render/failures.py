@@ -19,6 +19,7 @@ from papermill.execute import raise_for_execution_errors
 from acctkit.errors import FailureKind, RenderError
 from acctkit.outputs import write_bytes_atomic
 from acctkit.render.export import NotebookPaths
+from acctkit.render.parameters import labelled
 
 _PAPERMILL_MARKER_TAG = "papermill-error-cell-tag"
 
@@ -62,12 +63,15 @@ def notebook_failure(
     cell_index: int | None,
     overrun: str,
     label: str | None = None,
+    standalone: bool = False,
 ) -> RenderError:
     """A :class:`RenderError` for a failed run, the partial notebook kept for triage.
 
     ``partial`` is what ran so far: a notebook file (moved to ``paths.failed``) or a
     notebook node (written there); nothing is kept when the kernel never started.
     ``overrun`` says what ran too long on a timeout (``"a cell ran longer than 600 s"``).
+    A ``standalone`` message (one :func:`~acctkit.render.render` call) starts with the
+    label and says where the partial notebook is; the batch shows both apart.
     """
     kept = None
     if kind is not FailureKind.KERNEL_START:
@@ -80,20 +84,24 @@ def notebook_failure(
             kept = paths.failed
     section = section_of(kept, cell_index) if kept else None
     message = describe_failure(error, kind, paths.source.name, section, overrun)
+    if standalone:
+        if kept:
+            message += f" (partial notebook kept at {kept})"
+        message = labelled(message, label)
     return RenderError(message, kind=kind, label=label, section=section, notebook=kept)
 
 
-def describe_failure(error, kind: str, name: str, section: str | None, overrun: str) -> str:
+def describe_failure(error, kind: FailureKind, name: str, section: str | None, overrun: str) -> str:
     """One line for people about a failed notebook run of ``kind`` (a RenderError kind);
     ``overrun`` says what ran too long on a timeout (``"a cell ran longer than 600 s"``)."""
     where = f" in section '{section}'" if section else ""
-    if kind == "notebook_error":
+    if kind is FailureKind.NOTEBOOK_ERROR:
         ename = getattr(error, "ename", type(error).__name__)
         value = str(getattr(error, "evalue", "")).strip()
         return f"{name} failed{where}: {ename}" + (f": {value}" if value else "")
-    if kind == "timeout":
+    if kind is FailureKind.TIMEOUT:
         return f"{name} timed out{where}: {overrun}"
-    if kind == "kernel_died":
+    if kind is FailureKind.KERNEL_DIED:
         return f"the kernel died while running {name}{where}"
     return f"could not start a kernel for {name}: {type(error).__name__}: {error}"
 

@@ -17,8 +17,6 @@ import papermill
 
 from acctkit.errors import FailureKind, RenderError
 
-_SCRIPT_MIMETYPES = ("application/javascript", "application/vnd.jupyter.widget-view+json")
-_PAPERMILL_MARKER_TAG = "papermill-error-cell-tag"
 _TYPES_BY_NAME = {
     "str": (str,),
     "int": (int,),

@@ -20,7 +20,7 @@ import pandas as pd
 from acctkit import __version__
 from acctkit.config import load_config
 from acctkit.errors import ReportError
-from acctkit.i18n import languages
+from acctkit.i18n import catalogue_digest, languages
 from acctkit.kpis import compute_alerts, kpis_at
 from acctkit.kpis.pipeline import opportunities_at
 from acctkit.kpis.scores import score_breakdown
@@ -380,8 +380,8 @@ def _cache_folder(data_path: Path | None, date: pd.Timestamp) -> Path:
 
     from acctkit.datasets import DEMO_SIZE
 
-    # a language added to ACCTKIT_LOCALES needs its texts: another bundle
-    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}:{languages()}".encode())
+    # a language added to ACCTKIT_LOCALES, or a word changed, needs its texts: another bundle
+    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}:{catalogue_digest()}".encode())
     if data_path is not None:
         digest.update(str(data_path.resolve()).encode())
         files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from acctkit.format import is_missing, number, percent, signed
 from acctkit.i18n import labels
-from acctkit.report import tables as review_tables
+from acctkit.report import tables as report_tables
 from acctkit.report.html import badge, escape, join, tag
 
 ARROWS = {"up": "▲", "down": "▼", "same": "=", "na": ""}
@@ -34,7 +34,7 @@ def kpi_value(column: str, value, lang: str = "en") -> str:
     words = labels(lang)
     if is_missing(value):
         return words.words["missing"]
-    kind, decimals = review_tables.kpi_format(column)
+    kind, decimals = report_tables.kpi_format(column)
     formatted = number(value, lang, decimals)
     if kind == "pct":
         return percent(value, lang, decimals)
@@ -55,7 +55,7 @@ def kpi_change(
     unit (``▲ +2.1 pts`` for a percentage), coloured by ``assessment`` (``better``,
     ``worse``, ``neutral``); see :func:`acctkit.report.tables.kpi_changes`. ``verbose``
     says "unchanged" in words after ``=``."""
-    kind, decimals = review_tables.kpi_format(column)
+    kind, decimals = report_tables.kpi_format(column)
     amount = None if kind == "flag" else signed(change, lang, decimals)
     return change_mark(amount, direction, assessment, lang, points=kind == "pct", verbose=verbose)
 

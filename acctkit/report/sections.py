@@ -25,7 +25,7 @@ from markupsafe import Markup
 from acctkit.format import compact, date, fill, is_missing, number, percent, signed
 from acctkit.i18n import labels
 from acctkit.report import cells
-from acctkit.report import tables as review_tables
+from acctkit.report import tables as report_tables
 from acctkit.report.html import Html, badge, block, join, link, stylesheet, table, tag
 
 ACCOUNT_SECTIONS = (
@@ -98,7 +98,7 @@ def header(account, lang: str = "en") -> Html:
         "ak-facts",
     )
     card = tag("div", [tag("div", row["name"], "ak-name"), facts_html], "ak-card")
-    changes = review_tables.score_changes(account)
+    changes = report_tables.score_changes(account)
     tiles = tag(
         "div", [_score_tile(score, r, account, lang) for score, r in changes.iterrows()], "ak-tiles"
     )
@@ -109,7 +109,7 @@ def header(account, lang: str = "en") -> Html:
 def score_breakdown(account, lang: str = "en") -> Html:
     """One table per family score: each component's value, weight applied and points."""
     words = labels(lang)
-    components = review_tables.score_components(account)
+    components = report_tables.score_components(account)
     report = words.report
     headers = [report["component"], words["value"], report["weight"], report["points"]]
     parts = []
@@ -138,7 +138,7 @@ def kpi_table(account, family: str, lang: str = "en") -> Html:
     (▲ up, ▼ down, = unchanged), green when it is good news and red when it is bad."""
     words = labels(lang)
     report = words.report
-    changes = review_tables.kpi_changes(account, family)
+    changes = report_tables.kpi_changes(account, family)
     headers = [
         report["kpi"],
         f"{report['this_review']} ({date(account.as_of, lang)})",
@@ -193,7 +193,7 @@ def early_warning(account, lang: str = "en") -> Html:
     model's reliability; or a sentence saying why it is not available."""
     words = labels(lang)
     report = words.report
-    risk = review_tables.risk_summary(account, lang)
+    risk = report_tables.risk_summary(account, lang)
     if not risk["available"]:
         return block(tag("p", report["risk.unavailable"]))
     if not risk["scored"]:
@@ -216,7 +216,7 @@ def alerts_table(account, lang: str = "en") -> Html:
         return block(tag("p", words.report["none.alerts"]))
     order = alerts["severity"].astype("object").map({"high": 0, "medium": 1}).fillna(2)
     alerts = alerts.assign(_order=order).sort_values("_order", kind="stable")
-    message = review_tables.language_column(alerts, "message", lang)
+    message = report_tables.language_column(alerts, "message", lang)
     headers = [
         words["severity"],
         words["code"],
@@ -245,7 +245,7 @@ def portfolio_header(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: st
     stylesheet of every block that follows."""
     words = labels(lang)
     report = words.report
-    totals = review_tables.portfolio_totals(tables)
+    totals = report_tables.portfolio_totals(tables)
     sentence = fill(
         report["portfolio.summary"],
         lang,
@@ -254,7 +254,7 @@ def portfolio_header(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: st
         previous=date(meta["previous_review"], lang),
     )
     high_risk = totals["high_risk_accounts"]
-    health_band = review_tables.band_of(totals["mean_health"], meta["config"]["bands"])
+    health_band = report_tables.band_of(totals["mean_health"], meta["config"]["bands"])
     boxes = [
         _tile(report["accounts"], number(totals["accounts"], lang)),
         _tile(words["annual_revenue"], compact(totals["revenue"], lang)),
@@ -285,8 +285,8 @@ def ranking_table(tables: Mapping[str, pd.DataFrame], lang: str = "en", links=""
     """
     words = labels(lang)
     report = words.report
-    hrefs = review_tables.parse_links(links)
-    frame = review_tables.ranking(tables)
+    hrefs = report_tables.parse_links(links)
+    frame = report_tables.ranking(tables)
     headers = [
         "#",
         words["name"],
@@ -326,10 +326,10 @@ def top_risks_table(
     """The accounts with the highest early-warning risk, with what drives it."""
     words = labels(lang)
     report = words.report
-    frame = review_tables.top_risks(tables, count, lang)
+    frame = report_tables.top_risks(tables, count, lang)
     if tables["risk"].empty:
         return block(tag("p", report["risk.unavailable"]))
-    hrefs = review_tables.parse_links(links)
+    hrefs = report_tables.parse_links(links)
     headers = [
         words["name"],
         report["owner"],
@@ -355,7 +355,7 @@ def segment_table(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> Html:
     recommendation segment."""
     words = labels(lang)
     report = words.report
-    frame = review_tables.segment_summary(tables)
+    frame = report_tables.segment_summary(tables)
     has_model = not tables["risk"].empty
     headers = [
         words["segment"],
@@ -391,7 +391,7 @@ def failed_reports(failed_accounts, lang: str = "en", accounts: pd.DataFrame | N
     accounts : DataFrame, optional
         The bundle's ``accounts`` table, to show each account's name.
     """
-    failures = review_tables.parse_failures(failed_accounts)
+    failures = report_tables.parse_failures(failed_accounts)
     if failures.empty:
         return Html("")
     words = labels(lang)
@@ -448,7 +448,7 @@ def _recommendation(account, lang: str) -> Markup:
 
 def _risk_line(account, lang: str) -> Markup:
     words = labels(lang)
-    risk = review_tables.risk_summary(account, lang)
+    risk = report_tables.risk_summary(account, lang)
     label = tag("span", words.report["risk"], "ak-label")
     if not risk["available"] or not risk["scored"]:
         return tag("div", [label, tag("span", words.words["missing"], "ak-big")])
