@@ -40,6 +40,7 @@ from acctkit.render.failures import classify, locate, markdown_heading, notebook
 from acctkit.render.parameters import papermill_path
 
 ENGINES = ("fresh", "warm")
+DEFAULT_TIMEOUT = 600  # seconds one account's report may run
 _RETRY_PAUSE = 0.5
 
 
@@ -62,7 +63,7 @@ class EngineSettings:
     """
 
     engine: str = "fresh"
-    timeout: int | None = 600
+    timeout: int | None = DEFAULT_TIMEOUT
     start_timeout: int = 60
     start_retries: int = 2
     recycle_every: int = 100

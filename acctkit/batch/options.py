@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from acctkit.batch.engines import ENGINES, EngineSettings
+from acctkit.batch.engines import DEFAULT_TIMEOUT, ENGINES, EngineSettings
 from acctkit.batch.slugs import file_stems
 from acctkit.errors import ReportError
 from acctkit.i18n import labels, languages
+from acctkit.render.parameters import positive_int
 
-DEFAULT_TIMEOUT = 600
 ACCOUNT_NOTEBOOK = "account_review.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio_review.ipynb"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -191,11 +191,11 @@ def make_plan(
         problems.append(f"lang must be one of {', '.join(languages())}, not {lang!r}")
     if engine not in ENGINES:
         problems.append(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    if timeout is not None and not _positive_int(timeout):
+    if timeout is not None and not positive_int(timeout):
         problems.append(f"timeout must be a positive whole number of seconds: {timeout!r}")
-    if jobs is not None and not _positive_int(jobs):
+    if jobs is not None and not positive_int(jobs):
         problems.append(f"jobs must be a positive whole number: {jobs!r}")
-    if not _positive_int(recycle_every):
+    if not positive_int(recycle_every):
         problems.append(f"recycle_every must be a positive whole number: {recycle_every!r}")
     if None in notebooks:  # either may be given alone: the other is the default one
         defaults = default_notebooks()
@@ -316,10 +316,6 @@ def _date(value) -> dt.date:
         return pd.Timestamp(value).date()
     except (ValueError, TypeError):
         raise ReportError(f"as_of must be a date (YYYY-MM-DD), not {value!r}") from None
-
-
-def _positive_int(value) -> bool:
-    return type(value) is int and value > 0
 
 
 def _text(value) -> str:

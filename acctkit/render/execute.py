@@ -31,7 +31,7 @@ from acctkit.errors import FailureKind, RenderError
 from acctkit.outputs import write_bytes_atomic
 from acctkit.render.export import NotebookPaths, export_html, stamp_report
 from acctkit.render.failures import classify, notebook_failure
-from acctkit.render.parameters import check_parameters, labelled, papermill_path
+from acctkit.render.parameters import check_parameters, labelled, papermill_path, positive_int
 
 # Plain PNG at the figure's own dpi (no retina), whatever the user's IPython profile says.
 KERNEL_ARGUMENTS = ("--InlineBackend.figure_formats=png",)
@@ -310,9 +310,9 @@ def _check_options(title, subtitle, date, kernel: _KernelOptions, label) -> None
 
 def _kernel_problems(kernel: _KernelOptions) -> list[str]:
     problems = []
-    if kernel.timeout is not None and not _positive_int(kernel.timeout):
+    if kernel.timeout is not None and not positive_int(kernel.timeout):
         problems.append(f"timeout must be a positive whole number of seconds: {kernel.timeout!r}")
-    if not _positive_int(kernel.start_timeout):
+    if not positive_int(kernel.start_timeout):
         problems.append(
             f"start_timeout must be a positive whole number of seconds: {kernel.start_timeout!r}"
         )
@@ -333,7 +333,3 @@ def _kernel_exists(kernel_name: str) -> bool:
     except NoSuchKernel:
         return False
     return True
-
-
-def _positive_int(value: object) -> bool:
-    return type(value) is int and value > 0

@@ -127,5 +127,10 @@ def papermill_path(path: str | os.PathLike) -> str:
     return str(path).replace("{", "{{").replace("}", "}}")
 
 
+def positive_int(value: object) -> bool:
+    """True for a whole number above zero (not a bool, float or string)."""
+    return type(value) is int and value > 0
+
+
 def labelled(message: str, label: str | None) -> str:
     return f"{label}: {message}" if label else message
