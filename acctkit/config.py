@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "segments": {"invest": 60.0, "maintain": 40.0},
     "alerts": {
         "engagement_slowdown": {"enabled": True, "threshold": -30.0, "high": -50.0},
-        "nps_drop": {"enabled": True, "threshold": -20.0},
+        "nps_drop": {"enabled": True, "threshold": -20.0, "min_responses": 3},
         "irritants_rising": {"enabled": True, "threshold": 3},
         "critical_tickets": {"enabled": True, "threshold": 1},
         "no_sponsor": {"enabled": True},
@@ -97,8 +97,11 @@ DEFAULTS: dict[str, Any] = {
             "closed_lost": 0.0,
         },
     },
-    "risk_bands": {"medium": 0.3, "high": 0.5},
+    "risk_bands": {"scale": "relative", "medium": 1.5, "high": 3.0},
 }
+RISK_SCALES = ("relative", "absolute")
+"""``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
+rate (the model's share of snapshots with an outcome ahead); ``absolute``, probabilities."""
 
 _OPEN_KEYS = {("stages", "probability")}
 """Sections whose keys are chosen by the user (stage names), checked against stages.order."""
@@ -107,6 +110,7 @@ _INTEGER_KEYS = {
     ("windows", "window_days"),
     ("windows", "nps_days"),
     ("windows", "win_rate_days"),
+    ("alerts", "nps_drop", "min_responses"),
 }
 
 
@@ -117,6 +121,7 @@ class AlertRule:
     enabled: bool
     threshold: float | None = None
     high: float | None = None
+    min_responses: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,7 @@ class Config:
     ``weights[family][component]``; ``bands`` (``green``, ``amber``); ``segments``
     (``invest``, ``maintain``); ``alerts[code]`` (:class:`AlertRule`); ``stage_order``,
     ``stage_probability``, ``unknown_stage_probability`` (``[stages]``); ``risk_bands``
-    (``medium``, ``high``).
+    (``scale``: ``relative`` or ``absolute``, ``medium``, ``high``).
     """
 
     window_days: int
@@ -303,7 +308,7 @@ def _check(config: dict[str, Any]) -> None:
             raise ConfigError(f"config: the weights of 'weights.{family}' are all zero")
     _check_order("bands", config["bands"], ("green", "amber"), 0.0, 100.0)
     _check_order("segments", config["segments"], ("invest", "maintain"), 0.0, 100.0)
-    _check_order("risk_bands", config["risk_bands"], ("high", "medium"), 0.0, 1.0)
+    _check_risk_bands(config["risk_bands"])
     slowdown = config["alerts"]["engagement_slowdown"]
     if slowdown["high"] > slowdown["threshold"]:
         raise ConfigError(
@@ -311,10 +316,34 @@ def _check(config: dict[str, Any]) -> None:
             f"({slowdown['high']}) must be <= 'alerts.engagement_slowdown.threshold' "
             f"({slowdown['threshold']}) (a steeper fall is more severe)"
         )
+    if config["alerts"]["nps_drop"]["min_responses"] < 1:
+        raise ConfigError(
+            "config: 'alerts.nps_drop.min_responses' must be at least 1, got "
+            f"{config['alerts']['nps_drop']['min_responses']}"
+        )
     _check_between(
         "alerts.churn_risk.threshold", config["alerts"]["churn_risk"]["threshold"], 0.0, 1.0
     )
     _check_stages(config["stages"])
+
+
+def _check_risk_bands(bands: Mapping[str, Any]) -> None:
+    if bands["scale"] not in RISK_SCALES:
+        raise ConfigError(
+            f"config: 'risk_bands.scale' must be one of {', '.join(RISK_SCALES)}, "
+            f"got {bands['scale']!r}"
+        )
+    if bands["scale"] == "absolute":
+        _check_order("risk_bands", bands, ("high", "medium"), 0.0, 1.0)
+        return
+    for key in ("medium", "high"):
+        if bands[key] < 1:
+            raise ConfigError(
+                f"config: 'risk_bands.{key}' is a multiple of the portfolio's base rate "
+                f"(risk_bands.scale = \"relative\") and must be at least 1, got "
+                f"{bands[key]}; for probabilities set risk_bands.scale = \"absolute\""
+            )
+    _check_order("risk_bands", bands, ("high", "medium"), 1.0, float("inf"))
 
 
 def _check_types(default: Any, value: Any, path: tuple[str, ...]) -> None:
@@ -331,7 +360,8 @@ def _check_types(default: Any, value: Any, path: tuple[str, ...]) -> None:
             raise ConfigError(f"{where} must be true or false, got {value!r}")
     elif path in _INTEGER_KEYS:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number of days, got {value!r}")
+            unit = " of days" if path[0] == "windows" else ""
+            raise ConfigError(f"{where} must be a whole number{unit}, got {value!r}")
     elif isinstance(default, (int, float)):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where} must be a number, got {value!r}")
@@ -340,6 +370,9 @@ def _check_types(default: Any, value: Any, path: tuple[str, ...]) -> None:
     elif isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of names, got {value!r}")
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be text, got {value!r}")
 
 
 def _check_between(name: str, value: float, low: float, high: float) -> None:

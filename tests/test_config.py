@@ -40,7 +40,8 @@ def test_defaults_are_the_catalogue():
     }
     assert dict(config.bands) == {"green": 70.0, "amber": 40.0}
     assert dict(config.segments) == {"invest": 60.0, "maintain": 40.0}
-    assert dict(config.risk_bands) == {"medium": 0.3, "high": 0.5}
+    assert dict(config.risk_bands) == {"scale": "relative", "medium": 1.5, "high": 3.0}
+    assert config.alerts["nps_drop"] == AlertRule(True, -20.0, min_responses=3)
     assert config.alerts["engagement_slowdown"] == AlertRule(True, -30.0, -50.0)
     assert config.alerts["sponsor_silent"].threshold == 60
     assert config.alerts["churn_risk"].threshold == 0.5
@@ -122,7 +123,11 @@ def test_all_zero_weights():
     [
         ({"bands": {"green": 30}}, r"bands\.amber.*<= 'bands\.green'"),
         ({"segments": {"maintain": 70}}, r"segments\.maintain.*<= 'segments\.invest'"),
-        ({"risk_bands": {"medium": 0.6}}, r"risk_bands\.medium.*<= 'risk_bands\.high'"),
+        ({"risk_bands": {"medium": 4}}, r"risk_bands\.medium.*<= 'risk_bands\.high'"),
+        (
+            {"risk_bands": {"scale": "absolute", "medium": 0.6, "high": 0.5}},
+            r"risk_bands\.medium.*<= 'risk_bands\.high'",
+        ),
         (
             {"alerts": {"engagement_slowdown": {"high": -10}}},
             r"engagement_slowdown\.high",
@@ -157,7 +162,11 @@ def test_wrong_types(override, message):
     [
         ({"windows": {"nps_days": 0}}, "at least 1 day"),
         ({"bands": {"green": 120}}, "between 0 and 100"),
-        ({"risk_bands": {"high": 1.5}}, "between 0 and 1"),
+        ({"risk_bands": {"scale": "absolute", "high": 1.5}}, "between 0 and 1"),
+        ({"risk_bands": {"high": 0.5}}, r"multiple of the portfolio's base rate.*at least 1"),
+        ({"risk_bands": {"scale": "percent"}}, "must be one of relative, absolute"),
+        ({"alerts": {"nps_drop": {"min_responses": 0}}}, "at least 1"),
+        ({"alerts": {"nps_drop": {"min_responses": 2.5}}}, "must be a whole number,"),
         ({"scores": {"min_weight_share": 0}}, "above 0"),
         ({"stages": {"probability": {"proposal": 150}}}, "between 0 and 100"),
         ({"stages": {"probability": {"propsal": 50}}}, "did you mean 'stages.probability.pr"),

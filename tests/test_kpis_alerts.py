@@ -10,6 +10,8 @@ from acctkit.kpis import compute_alerts
 NEUTRAL = {
     "engagement_trend_pct": 0.0,
     "nps_drift": 0.0,
+    "nps_responses": 5,
+    "nps_responses_prev": 5,
     "irritants": 0,
     "irritants_prev": 0,
     "open_critical_tickets": 0,
@@ -31,6 +33,8 @@ def kpis(**columns: list) -> pd.DataFrame:
     return frame.astype(
         {
             "has_sponsor": "boolean",
+            "nps_responses": "Int64",
+            "nps_responses_prev": "Int64",
             "irritants": "Int64",
             "irritants_prev": "Int64",
             "open_critical_tickets": "Int64",
@@ -77,7 +81,24 @@ def test_nps_drop():
     rows = fired(compute_alerts(kpis(nps_drift=[-19.9, -20.0, np.nan, -150.0])), "nps_drop")
     assert list(rows.index) == ["B", "D"]
     assert set(rows["severity"]) == {"high"}
-    assert rows.loc["D", "message"] == "NPS down 150 points vs previous period"
+    assert rows.loc["D", "message"] == "NPS down 150 points vs previous period (5 answers, 5 before)"
+
+
+def test_nps_drop_needs_enough_answers_in_both_periods():
+    frame = kpis(
+        nps_drift=[-40.0, -40.0, -40.0, -40.0],
+        nps_responses=[3, 2, 3, 4],
+        nps_responses_prev=[3, 3, 2, 6],
+    )
+    rows = fired(compute_alerts(frame), "nps_drop")
+    assert list(rows.index) == ["A", "D"]  # B has 2 answers now, C had 2 before
+    assert rows.loc["D", "message"] == "NPS down 40 points vs previous period (4 answers, 6 before)"
+    french = fired(compute_alerts(frame, lang="fr"), "nps_drop")
+    assert french.loc["A", "message"] == (
+        "NPS en baisse de 40 points par rapport à la période précédente (3 réponses, 3 avant)"
+    )
+    relaxed = compute_alerts(frame, config={"alerts": {"nps_drop": {"min_responses": 2}}})
+    assert list(fired(relaxed, "nps_drop").index) == ["A", "B", "C", "D"]
 
 
 def test_irritants_rising():

@@ -100,6 +100,7 @@ def test_nps(kpis):
     assert kpis.loc["A", "nps_prev"] == 50.0
     assert kpis.loc["A", "nps_drift"] == -50.0
     assert kpis.loc["A", "nps_responses"] == 3
+    assert kpis.loc["A", "nps_responses_prev"] == 2  # R3, R5
     assert kpis.loc["A", "nps_mean_score"] == pytest.approx((10 + 6 + 8) / 3)
     assert kpis.loc["A", "nps_mean_score_prev"] == pytest.approx((9 + 7) / 2)
 
@@ -130,6 +131,7 @@ def test_missing_tables_give_missing_kpis():
         "overdue_actions",
         "nps",
         "nps_responses",
+        "nps_responses_prev",
         "irritants",
         "tickets_opened",
         "open_critical_tickets",

@@ -131,9 +131,13 @@ def test_load_refuses_unexpected_types(tmp_path):
     with pytest.raises(ModelError, match="refusing to load .*numpy"):
         EarlyWarningModel.load(path)
     incomplete = tmp_path / "incomplete.skops"
-    sio.dump({"format_version": 1, "features": ["irritants"]}, incomplete)
+    sio.dump({"format_version": 2, "features": ["irritants"]}, incomplete)
     with pytest.raises(ModelError, match="not a complete acctkit model file"):
         EarlyWarningModel.load(incomplete)
+    older = tmp_path / "v1.skops"
+    sio.dump({"format_version": 1, "features": ["irritants"]}, older)
+    with pytest.raises(ModelError, match="format 1 held uncalibrated probabilities"):
+        EarlyWarningModel.load(older)
 
 
 def test_load_refuses_files_that_are_not_models(tmp_path):
@@ -168,9 +172,11 @@ def test_unfitted_model_says_so(portfolio):
     assert EarlyWarningModel(C=0.5).C == 0.5  # __init__ only stores
 
 
-def test_risk_bands_follow_the_thresholds():
-    probability = pd.Series([0.1, 0.3, 0.49, 0.5, 0.9, np.nan])
-    assert risk_band(probability).astype(object).tolist() == [
+def test_risk_bands_are_relative_to_the_base_rate_by_default():
+    # base rate 4 %: medium from 1.5 x 4 = 6 %, high from 3 x 4 = 12 %
+    probability = pd.Series([0.01, 0.0599, 0.06, 0.1199, 0.12, 0.5, np.nan])
+    assert risk_band(probability, base_rate=0.04).astype(object).tolist() == [
+        "low",
         "low",
         "medium",
         "medium",
@@ -178,7 +184,26 @@ def test_risk_bands_follow_the_thresholds():
         "high",
         np.nan,
     ]
-    custom = risk_band(probability, {"risk_bands": {"medium": 0.2, "high": 0.8}})
+    doubled = risk_band(probability, {"risk_bands": {"medium": 2, "high": 4}}, base_rate=0.04)
+    assert doubled.astype(object).tolist()[:6] == ["low", "low", "low", "medium", "medium", "high"]
+    with pytest.raises(ModelError, match="need the portfolio's base rate"):
+        risk_band(probability)
+
+
+def test_risk_bands_follow_absolute_thresholds():
+    probability = pd.Series([0.1, 0.3, 0.49, 0.5, 0.9, np.nan])
+    absolute = {"risk_bands": {"scale": "absolute", "medium": 0.3, "high": 0.5}}
+    assert risk_band(probability, absolute).astype(object).tolist() == [
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+        np.nan,
+    ]
+    custom = risk_band(
+        probability, {"risk_bands": {"scale": "absolute", "medium": 0.2, "high": 0.8}}
+    )
     assert custom.astype(object).tolist()[:5] == ["low", "medium", "medium", "medium", "high"]
 
 

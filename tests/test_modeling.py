@@ -123,13 +123,22 @@ def test_threshold_table_by_hand(predictions):
 
 
 def test_band_table_uses_the_configured_limits(predictions):
-    table = modeling.band_table(predictions)
+    absolute = {"risk_bands": {"scale": "absolute", "medium": 0.3, "high": 0.5}}
+    table = modeling.band_table(predictions, absolute)
     # low < 0.3: C1, D1, D2 (C1 positive); medium 0.3-0.5: none; high: the other five
     assert table["snapshots"].tolist() == [3, 0, 5]
     assert table.loc["low", "outcome_rate"] == pytest.approx(1 / 3)
     assert table.loc["high", "share_of_positives"] == pytest.approx(2 / 3)
-    custom = modeling.band_table(predictions, {"risk_bands": {"medium": 0.65, "high": 0.85}})
+    custom = modeling.band_table(
+        predictions, {"risk_bands": {"scale": "absolute", "medium": 0.65, "high": 0.85}}
+    )
     assert custom["snapshots"].tolist() == [5, 2, 1]
+    # relative (the default) to a base rate of 0.2: medium from 0.3, high from 0.6
+    relative = modeling.band_table(predictions, base_rate=0.2)
+    assert relative["snapshots"].tolist() == [3, 0, 5]
+    # without base_rate, the predictions' own rate 3/8: medium from 0.5625 (0.9, 0.8, 0.7,
+    # 0.6, 0.6), high from 1.125 (none)
+    assert modeling.band_table(predictions)["snapshots"].tolist() == [3, 5, 0]
 
 
 def test_capacity_threshold_and_suggested_bands(predictions):
@@ -137,7 +146,7 @@ def test_capacity_threshold_and_suggested_bands(predictions):
     assert modeling.capacity_threshold(predictions, 2) == pytest.approx(0.7)
     bands = modeling.suggest_risk_bands(predictions, high_per_month=1, medium_per_month=3)
     # 1st highest: 0.9 and 0.7 -> 0.8; 3rd highest: 0.2 and 0.6 -> 0.4
-    assert bands == {"medium": 0.4, "high": 0.8}
+    assert bands == {"scale": "absolute", "medium": 0.4, "high": 0.8}
     with pytest.raises(ModelError, match="medium_per_month"):
         modeling.suggest_risk_bands(predictions, high_per_month=3, medium_per_month=1)
 

@@ -105,6 +105,8 @@ def _company_names(rng: np.random.Generator, region: np.ndarray) -> pd.Series:
     repeat = names.groupby(names).cumcount().to_numpy()
     cities, first, count = _flatten(_CITIES)
     city = _labels(cities, first[language] + (repeat - 1) % count[language])
+    lap = (repeat - 1) // count[language]  # more repeats than cities: "(Lyon 2)"
+    city = city.where(lap < 1, city + " " + pd.Series(lap + 1).astype(str))
     return names.where(repeat == 0, names + " (" + city + ")")
 
 
@@ -159,7 +161,7 @@ def _contacts(
     first = np.cumsum(count) - count
     total = int(count.sum())
     account = np.repeat(np.arange(n), count)
-    has_sponsor = rng.random(n) < 0.85
+    has_sponsor = rng.random(n) < 0.98
     sponsor = np.where(has_sponsor, _within(rng, first, count), -1)
     is_sponsor = np.zeros(total, dtype=bool)
     is_sponsor[sponsor[has_sponsor]] = True
@@ -201,13 +203,14 @@ def _departures(
     account: np.ndarray,
     is_sponsor: np.ndarray,
 ) -> np.ndarray:
-    """Day each contact left (``_NEVER``: still there); sponsors often leave as a decline starts."""
+    """Day each contact left (``_NEVER``: still there). Sponsors stay, unless a decline
+    starts: then about a fifth of them leave around its start."""
     total = account.size
     span = calendar.days.sum()
     random_day = calendar.start[0] + (rng.random(total) * span).astype(np.int64)
-    left = np.where(rng.random(total) < 0.07, random_day, _NEVER)
+    left = np.where((rng.random(total) < 0.07) & ~is_sponsor, random_day, _NEVER)
     decline_day = latent.decline_day[account]
-    sponsor_leaves = is_sponsor & (decline_day < _NEVER) & (rng.random(total) < 0.35)
+    sponsor_leaves = is_sponsor & (decline_day < _NEVER) & (rng.random(total) < 0.15)
     left = np.where(sponsor_leaves, decline_day + rng.integers(-20, 10, total), left)
     left = np.clip(left, calendar.start[0] + 1, _NEVER)
     return np.where(left <= latent.cutoff[account], left, _NEVER)

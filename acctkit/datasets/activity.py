@@ -157,15 +157,18 @@ def _tickets(
     profile: _Profile,
     account_ids: pd.Series,
 ) -> pd.DataFrame:
-    """Support tickets: more of them, more critical and slower to close as health falls."""
+    """Support tickets: more of them, more critical and slower to close as health falls;
+    a churned account's tickets are closed on its churn day."""
     rates = 0.45 * profile.activity[:, None] * np.exp(-0.35 * latent.health)
     account, month, day = _events(rng, calendar, rates, latent.cutoff)
     size = account.size
     health = latent.health[account, month]
-    critical = rng.random(size) < _sigmoid(-3.4 - 1.5 * health)
+    critical = rng.random(size) < _sigmoid(-3.8 - 1.5 * health)
     severity = np.where(critical, _CRITICAL, _choice(rng, _SEVERITY_SHARE, size))
     typical_days = np.log(_RESOLUTION_DAYS[severity]) - 1.0 * health
     closed = day + np.round(rng.lognormal(typical_days, 1.0)).astype(np.int64)
+    churn_day = latent.cutoff[account]
+    closed = np.where(churn_day < calendar.end, np.minimum(closed, churn_day), closed)
     never = (severity < _HIGH) & (rng.random(size) < 0.04)
     return pd.DataFrame(
         {

@@ -27,6 +27,10 @@ from acctkit.datasets.vocabulary import (
 )
 
 _NEVER = np.iinfo(np.int64).max // 2  # a day index later than any date
+_DECLINE_PER_YEAR = 0.12
+"""Share of accounts a year that start a decline; with the outcomes most declines lead to
+and the noise, about 10-15 % of the accounts have an outcome each year, as key-account
+portfolios do."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,8 @@ def _profile(rng: np.random.Generator, n: int) -> _Profile:
 def _latent(rng: np.random.Generator, calendar: _Calendar, n: int) -> _Latent:
     """Health per account and month, declines, and the outcomes they lead to.
 
-    Health is a mean-reverting random walk around each account's baseline. About a fifth
-    of the accounts decline at some month: health falls over a few months and, for most,
+    Health is a mean-reverting random walk around each account's baseline. About 12 % of
+    the accounts a year decline at some month (a fifth over 24 months, a third over 36): health falls over a few months and, for most,
     an outcome follows 2.5-6.5 months after the decline starts, around its bottom; the
     account may recover a few months later. A few other accounts get an outcome out of the
     blue (noise), and about a third of downsells turn into a churn months later.
@@ -148,7 +152,7 @@ def _latent(rng: np.random.Generator, calendar: _Calendar, n: int) -> _Latent:
         level = baseline + 0.8 * (level - baseline) + shocks[:, month]
         health[:, month] = level
 
-    declining = rng.random(n) < 0.22
+    declining = rng.random(n) < min(_DECLINE_PER_YEAR * months / 12, 0.9)
     start = rng.integers(1, max(months, 2), n).clip(max=months - 1)
     start_day = calendar.start[start] + (rng.random(n) * calendar.days[start]).astype(np.int64)
     decline_day = np.where(declining, start_day, _NEVER)

@@ -153,9 +153,18 @@ def _engagement_slowdown(frame: pd.DataFrame, rule: AlertRule, words: Labels) ->
 
 
 def _nps_drop(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired:
+    """NPS drift at or below the threshold, resting on at least ``min_responses`` answers
+    in both periods (an account's NPS from two answers can swing 100 points)."""
     drift = _number(frame["nps_drift"])
-    rows = np.flatnonzero(drift <= rule.threshold)
-    message = _fill(words.messages["nps_drop"], abs_value=_integers(np.abs(drift[rows])))
+    now, before = _number(frame["nps_responses"]), _number(frame["nps_responses_prev"])
+    enough = (now >= rule.min_responses) & (before >= rule.min_responses)
+    rows = np.flatnonzero((drift <= rule.threshold) & enough)
+    message = _fill(
+        words.messages["nps_drop"],
+        abs_value=_integers(np.abs(drift[rows])),
+        n=_integers(now[rows]),
+        n_prev=_integers(before[rows]),
+    )
     return _simple(rows, drift, rule.threshold, "high", message)
 
 
@@ -247,7 +256,7 @@ _RULES: Mapping[str, Callable] = {
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
-    "nps_drop": ("nps_drift",),
+    "nps_drop": ("nps_drift", "nps_responses", "nps_responses_prev"),
     "irritants_rising": ("irritants", "irritants_prev"),
     "critical_tickets": ("open_critical_tickets",),
     "no_sponsor": ("has_sponsor",),
@@ -256,6 +265,11 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "overdue_actions": ("overdue_actions",),
     "slipped_deals": ("slipped_opportunities",),
 }
+
+ALERT_INPUTS: tuple[str, ...] = tuple(
+    dict.fromkeys(column for columns in _RULE_COLUMNS.values() for column in columns)
+)
+"""Every KPI column some rule reads (for ``kpis_at(..., columns=ALERT_INPUTS)``)."""
 
 
 def _rows(keys: pd.DataFrame, code: str, fired: _Fired) -> pd.DataFrame:

@@ -73,6 +73,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "nps_prev",
         "nps_drift",
         "nps_responses",
+        "nps_responses_prev",
         "nps_mean_score",
         "nps_mean_score_prev",
         "irritants",
@@ -92,6 +93,7 @@ EXTRA_COLUMNS = frozenset(
         "execution_band",
         "health_band",
         "nps_responses",
+        "nps_responses_prev",
         "nps_mean_score",
         "nps_mean_score_prev",
     }
@@ -118,6 +120,7 @@ COUNT_COLUMNS = frozenset(
         "slipped_opportunities",
         "stage_advances",
         "nps_responses",
+        "nps_responses_prev",
         "irritants",
         "irritants_prev",
         "tickets_opened",

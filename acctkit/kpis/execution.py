@@ -28,6 +28,7 @@ NPS_COLUMNS = (
     "nps_prev",
     "nps_drift",
     "nps_responses",
+    "nps_responses_prev",
     "nps_mean_score",
     "nps_mean_score_prev",
 )
@@ -96,6 +97,7 @@ def nps_scores(portfolio: Portfolio, days: np.ndarray, window_days: int, config:
         "nps_prev": previous["nps"],
         "nps_drift": current["nps"] - previous["nps"],
         "nps_responses": current["responses"],
+        "nps_responses_prev": previous["responses"],
         "nps_mean_score": current["mean"],
         "nps_mean_score_prev": previous["mean"],
     }

@@ -64,7 +64,7 @@ def features_at(portfolio, dates, *, window_days: int = 90) -> pd.DataFrame:
     )
     out["nps_score_drift"] = out["nps_mean"] - out["nps_mean_prev"]
     days = day_numbers(dates)
-    churn_day = day_numbers(_first_churn(portfolio, portfolio.account_ids))
+    churn_day = day_numbers(first_churn(portfolio, portfolio.account_ids))
     out["churned"] = (churn_day[:, None] <= days[None, :]).ravel()
     return counts[["account_id", "snapshot_date"]].assign(**out)
 
@@ -99,16 +99,25 @@ def build_panel(portfolio, as_of, *, horizon_days: int = 180, window_days: int =
 
 def _labels(portfolio, panel: pd.DataFrame, horizon_days: int) -> np.ndarray:
     """1 when an outcome falls in (t, t + H] for the row's account and snapshot t."""
+    ahead = outcome_ahead(portfolio, panel["account_id"], panel["snapshot_date"], horizon_days)
+    return ahead.astype(int)
+
+
+def outcome_ahead(portfolio, account_id: pd.Series, dates: pd.Series, horizon_days: int):
+    """Per row: does the account have an ``outcomes`` event in (date, date + H]?
+
+    ``account_id`` is a Categorical over the portfolio's accounts (as in the KPI frames).
+    """
     n = len(portfolio.account_ids)
     index = _index(portfolio.outcomes, "occurred_on", n)
-    dates = pd.DatetimeIndex(np.sort(panel["snapshot_date"].unique()))
-    ahead = _in_window(index, day_numbers(dates) + horizon_days, float(horizon_days))
-    row = panel["account_id"].cat.codes.to_numpy()
-    column = dates.get_indexer(panel["snapshot_date"])
-    return (ahead[row, column] > 0).astype(int)
+    unique = pd.DatetimeIndex(np.sort(pd.unique(dates)))
+    ahead = _in_window(index, day_numbers(unique) + horizon_days, float(horizon_days))
+    row = account_id.cat.codes.to_numpy()
+    column = unique.get_indexer(dates)
+    return ahead[row, column] > 0
 
 
-def _first_churn(portfolio, accounts: pd.Index) -> pd.Series:
+def first_churn(portfolio, accounts: pd.Index) -> pd.Series:
     """Each account's first churn date (NaT when it never churned)."""
     if portfolio.outcomes is None:
         return pd.Series(pd.NaT, index=accounts, dtype="datetime64[ns]")

@@ -4,7 +4,7 @@ The panel holds up to 30 snapshots per account, and snapshots of one account are
 resampling rows would pretend there are 30 times more independent accounts than there
 are, and give intervals far too narrow. So the bootstrap resamples *accounts* (with
 replacement), keeps every snapshot of each account drawn, and refits the model's pipeline
-(imputation, scaling, balanced logistic regression) on each resample.
+(imputation, scaling, logistic regression) on each resample.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from acctkit.errors import ModelError
-from acctkit.model.early_warning import build_pipeline, input_name
+from acctkit.model.early_warning import DEFAULT_C, build_pipeline, input_name
 from acctkit.model.features import FEATURES
 
 
@@ -38,7 +38,7 @@ def bootstrap_coefficients(
     *,
     n_bootstrap: int = 200,
     seed: int = 0,
-    C: float = 1.0,
+    C: float = DEFAULT_C,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Coefficients and odds ratios with percentile confidence intervals, accounts resampled.

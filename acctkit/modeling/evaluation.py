@@ -86,9 +86,9 @@ def calibration_table(
     """Predicted probability against the observed outcome rate, by bins of equal size.
 
     Snapshots are sorted by score and cut into ``bins`` groups of (nearly) the same count.
-    A calibrated model has ``observed_rate`` close to ``mean_predicted`` in every bin; the
-    early-warning model over-states it on purpose (balanced class weights), so read the
-    table for its *order*: the observed rate should rise from bin to bin.
+    A calibrated model has ``observed_rate`` close to ``mean_predicted`` in every bin (the
+    early-warning model is calibrated: docs/early-warning.md), and the observed rate rises
+    from bin to bin when it ranks well.
 
     Returns
     -------
@@ -243,7 +243,10 @@ def threshold_table(
 
 
 def band_table(
-    predictions: pd.DataFrame, config=None, score: str = "risk_probability"
+    predictions: pd.DataFrame,
+    config=None,
+    score: str = "risk_probability",
+    base_rate: float | None = None,
 ) -> pd.DataFrame:
     """The risk bands (low / medium / high) on the hold-out: how full, how right.
 
@@ -253,7 +256,10 @@ def band_table(
         Hold-out predictions.
     config
         A KPI configuration (dict, TOML path or ``Config``) whose ``[risk_bands]`` sets
-        the limits; None for the defaults (0.3 and 0.5).
+        the limits; None for the defaults (1.5x and 3x the base rate).
+    base_rate
+        The rate relative bands are multiples of: the model's ``base_rate_``; by default
+        the predictions' own outcome rate.
 
     Returns
     -------
@@ -264,7 +270,9 @@ def band_table(
     """
     from acctkit.model import risk_band
 
-    band = risk_band(predictions[score], config)
+    if base_rate is None:
+        base_rate = float(predictions["label"].mean())
+    band = risk_band(predictions[score], config, base_rate)
     grouped = predictions.groupby(band, observed=False)
     table = pd.DataFrame(
         {
@@ -313,8 +321,8 @@ def suggest_risk_bands(
     Returns
     -------
     dict
-        ``{"medium": ..., "high": ...}`` rounded to 3 decimals, ready for
-        ``load_config({"risk_bands": ...})``.
+        ``{"scale": "absolute", "medium": ..., "high": ...}`` (probabilities rounded to 3
+        decimals), ready for ``load_config({"risk_bands": ...})``.
     """
     if medium_per_month < high_per_month:
         raise ModelError(
@@ -323,7 +331,7 @@ def suggest_risk_bands(
         )
     high = capacity_threshold(predictions, high_per_month, score)
     medium = capacity_threshold(predictions, medium_per_month, score)
-    return {"medium": round(min(medium, high), 3), "high": round(high, 3)}
+    return {"scale": "absolute", "medium": round(min(medium, high), 3), "high": round(high, 3)}
 
 
 def _scorers(scorers: Mapping[str, str] | None) -> dict[str, str]:
