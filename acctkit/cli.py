@@ -110,6 +110,28 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", type=Path, help="write risk.csv/.parquet/.xlsx")
     score.add_argument("--lang", type=_language, default="en", help="drivers' language")
 
+    backtest = command(
+        "backtest",
+        _backtest,
+        "Replay the alert rules at past month-ends: how often was each right?",
+    )
+    _add_data_arguments(backtest)
+    _add_as_of(backtest)
+    backtest.add_argument(
+        "--months", type=_positive_int, default=12, help="month-ends to replay (default 12)"
+    )
+    backtest.add_argument(
+        "--horizon-days",
+        type=_positive_int,
+        default=180,
+        help="an alert is right when an outcome follows within this many days (default 180)",
+    )
+    backtest.add_argument(
+        "--config", type=Path, help="TOML file overriding the catalogue's defaults"
+    )
+    backtest.add_argument("-o", "--output", type=Path, help="write the table (.csv/.parquet/.xlsx)")
+    backtest.add_argument("--lang", type=_language, default="en", help="labels (default en)")
+
     report = command(
         "report",
         _report,
@@ -320,6 +342,73 @@ def _score(args: argparse.Namespace) -> int:
     if args.output:
         print(f"wrote risk scores for {len(risk)} accounts to {args.output}")
     return EXIT_OK
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from acctkit.config import load_config
+    from acctkit.model import backtest_alerts
+    from acctkit.outputs import write_table
+
+    _check_output(args.output, args.data)
+    config = load_config(args.config)
+    portfolio = _load(args)
+    table = backtest_alerts(
+        portfolio,
+        args.as_of,
+        months=args.months,
+        horizon_days=args.horizon_days,
+        config=config,
+    )
+    if args.output:  # written before anything is printed: a closed console loses nothing
+        write_table(table, args.output)
+    dates, n = table.attrs["dates"], table.attrs["account_months"]
+    outcomes = int(table["outcomes"].iloc[0])
+    print(
+        f"Alerts replayed at {len(dates)} month-end{'s' if len(dates) != 1 else ''}, "
+        f"{dates[0]} to {dates[-1]}: {n} account-months (an account active at a month-end).\n"
+        f"{outcomes} were followed by a churn, downsell or lost renewal within "
+        f"{table.attrs['horizon_days']} days: a base rate of {100 * outcomes / n:.1f} %.\n"
+    )
+    with _pandas_display():
+        print(_backtest_table(table, args.lang).to_string())
+    print(
+        f"\nLift: precision / base rate; evidence when its whole 90 % interval is above 1 "
+        f"(docs/kpis.md, Back-tested alerts).\n{table.attrs['model_note']}"
+    )
+    if args.output:
+        print(f"wrote the back-test of {len(table)} rules to {args.output}")
+    return EXIT_OK
+
+
+def _backtest_table(table, lang: str):
+    """The back-test as people read it: rules and headers in ``lang``, rates in percent."""
+    import pandas as pd
+
+    from acctkit.format import number, percent
+    from acctkit.i18n import labels
+
+    words = labels(lang).words
+    names = dict(labels(lang).alerts)
+    names.update({rule: words[f"backtest.{rule}"] for rule in ("any_high", "early_warning_high")})
+    evidence = {True: words["backtest.evidence.yes"], False: words["backtest.evidence.no"]}
+    interval = [
+        f"{number(low, lang, 2)} - {number(high, lang, 2)}" if pd.notna(low) else number(low, lang)
+        for low, high in zip(table["lift_low"], table["lift_high"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            words["backtest.fired"]: table["fired"].to_numpy(),
+            words["backtest.hits"]: table["hits"].to_numpy(),
+            words["backtest.precision"]: [percent(100 * v, lang) for v in table["precision"]],
+            words["backtest.lift"]: [number(v, lang, 2) for v in table["lift"]],
+            words["backtest.lift_interval"]: interval,
+            words["backtest.recall"]: [percent(100 * v, lang) for v in table["recall"]],
+            words["backtest.evidence"]: [evidence[bool(v)] for v in table["evidence"]],
+        },
+        index=pd.Index(
+            [names.get(rule, rule) for rule in table.index], name=words["backtest.rule"]
+        ),
+    )
 
 
 def _check_output(output: Path | None, data: Path) -> None:

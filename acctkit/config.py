@@ -98,6 +98,7 @@ DEFAULTS: dict[str, Any] = {
         },
     },
     "risk_bands": {"scale": "relative", "medium": 1.5, "high": 3.0},
+    "attention": {"max_accounts": 15},
 }
 RISK_SCALES = ("relative", "absolute")
 """``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
@@ -111,6 +112,7 @@ _INTEGER_KEYS = {
     ("windows", "nps_days"),
     ("windows", "win_rate_days"),
     ("alerts", "nps_drop", "min_responses"),
+    ("attention", "max_accounts"),
 }
 
 
@@ -133,7 +135,8 @@ class Config:
     ``weights[family][component]``; ``bands`` (``green``, ``amber``); ``segments``
     (``invest``, ``maintain``); ``alerts[code]`` (:class:`AlertRule`); ``stage_order``,
     ``stage_probability``, ``unknown_stage_probability`` (``[stages]``); ``risk_bands``
-    (``scale``: ``relative`` or ``absolute``, ``medium``, ``high``).
+    (``scale``: ``relative`` or ``absolute``, ``medium``, ``high``); ``attention``
+    (``max_accounts``: the portfolio page's list of accounts that need attention).
     """
 
     window_days: int
@@ -149,6 +152,7 @@ class Config:
     stage_probability: Mapping[str, float]
     unknown_stage_probability: float
     risk_bands: Mapping[str, float]
+    attention: Mapping[str, int]
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -184,6 +188,7 @@ class Config:
                 "probability": dict(self.stage_probability),
             },
             "risk_bands": dict(self.risk_bands),
+            "attention": dict(self.attention),
         }
 
     def to_toml(self) -> str:
@@ -316,6 +321,11 @@ def _check(config: dict[str, Any]) -> None:
             f"({slowdown['high']}) must be <= 'alerts.engagement_slowdown.threshold' "
             f"({slowdown['threshold']}) (a steeper fall is more severe)"
         )
+    if config["attention"]["max_accounts"] < 1:
+        raise ConfigError(
+            "config: 'attention.max_accounts' must be at least 1, got "
+            f"{config['attention']['max_accounts']}"
+        )
     if config["alerts"]["nps_drop"]["min_responses"] < 1:
         raise ConfigError(
             "config: 'alerts.nps_drop.min_responses' must be at least 1, got "
@@ -423,6 +433,7 @@ def _build(config: dict[str, Any]) -> Config:
         stage_probability=frozen(dict(config["stages"]["probability"])),
         unknown_stage_probability=config["stages"]["unknown_probability"],
         risk_bands=frozen(dict(config["risk_bands"])),
+        attention=frozen(dict(config["attention"])),
     )
 
 

@@ -372,19 +372,29 @@ def risk_trend_chart(
     lang : str
         ``"en"`` or ``"fr"``.
     risk_bands : mapping, optional
-        Lower limits of the ``medium`` and ``high`` bands (default 0.3 and 0.5).
+        The probabilities from which the ``medium`` and ``high`` bands start (the bundle's
+        ``risk_limits``: by default 1.5x and 3x the portfolio's rate); without them the
+        bands are not drawn.
     """
     if risk_history.empty:
         return Figure()
     words = labels(lang)
-    bands = dict(risk_bands or {"medium": 0.3, "high": 0.5})
     frame = risk_history.sort_values("as_of")
+    probability = frame["risk_probability"].to_numpy(dtype=float)
     figure, axes = _figure(2.3)
-    limits = {
-        "low": (0, bands["medium"]),
-        "medium": (bands["medium"], bands["high"]),
-        "high": (bands["high"], 1),
-    }
+    top = float(np.nanmax(probability)) if len(probability) else 0.0
+    if risk_bands:
+        top = max(top, 1.4 * risk_bands["high"])
+    top = min(1.0, 1.25 * top) if top > 0 else 1.0
+    limits = (
+        {
+            "low": (0, risk_bands["medium"]),
+            "medium": (risk_bands["medium"], risk_bands["high"]),
+            "high": (risk_bands["high"], top),
+        }
+        if risk_bands
+        else {}
+    )
     for band, (low, high) in limits.items():
         colour = RISK_COLOURS[band]
         axes.axhspan(low, high, color=colour, alpha=0.1, linewidth=0)
@@ -399,7 +409,6 @@ def risk_trend_chart(
             transform=axes.get_yaxis_transform(),
         )
     x = np.arange(len(frame))
-    probability = frame["risk_probability"].to_numpy(dtype=float)
     axes.plot(x, probability, color=PALETTE["text"], marker="o", markersize=5, linewidth=1.6)
     for position, value in zip(x, probability, strict=True):
         axes.annotate(
@@ -410,7 +419,7 @@ def risk_trend_chart(
             ha="center",
             **_NOTE,
         )
-    axes.set_ylim(0, 1)
+    axes.set_ylim(0, top)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(100 * v, lang)))
     _month_axis(axes, frame["as_of"], lang)
     axes.set_ylabel(words.report["chart.probability"], **_LABEL)

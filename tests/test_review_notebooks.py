@@ -50,10 +50,12 @@ HEADINGS = {
     ),
     "portfolio": (
         "heading.portfolio",
+        "heading.attention",
         "heading.matrix",
         "heading.ranking",
         "heading.top_risks",
         "heading.segments",
+        "heading.reliability",
     ),
 }
 
@@ -281,6 +283,23 @@ def test_reports_without_a_model_say_so(reports):
     top_risks = page.split("<h2>Top risks</h2>")[1].split("<h2>")[0]
     assert "The early warning is not available for this review" in top_risks
     assert "Accounts at high risk" in page and "n/a" in page
+    # the alerts are still back-tested; only the early-warning row is missing
+    reliability = page.split("<h2>How reliable are these alerts?</h2>")[1].split("<h2>")[0]
+    assert "Any high alert" in reliability
+    assert "Early warning: high risk" in reliability or "No early-warning row:" in reliability
+
+
+def test_portfolio_opens_with_the_attention_list_and_ends_with_reliability(reports):
+    page, _ = reports["portfolio_en"]
+    attention = page.split("<h2>Accounts that need attention this review</h2>")[1]
+    attention = attention.split("<h2>")[0]
+    assert attention.count("<tr>") - 1 <= 15  # rows after the header row
+    assert "accounts with a signal are listed" in attention
+    reliability = page.split("<h2>How reliable are these alerts?</h2>")[1].split("<h2>")[0]
+    assert "account-months" in reliability and "Lift (90 % interval)" in reliability
+    french, _ = reports["portfolio_fr"]
+    assert "<h2>Comptes à traiter en priorité</h2>" in french
+    assert "<h2>Ces alertes sont-elles fiables ?</h2>" in french
 
 
 def test_portfolio_links_are_relative_and_failures_listed(reports, hostile_id):

@@ -30,7 +30,10 @@ ESCAPED = html.escape(HOSTILE)
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     portfolio = load_portfolio(WORKED)
-    return build_bundle(portfolio, "2026-06-30", tmp_path_factory.mktemp("bundle"))
+    # W1's NPS drift (-150) rests on 2 answers and 1 before: relax nps_drop's minimum so
+    # that the sections have an NPS alert to show
+    relaxed = {"alerts": {"nps_drop": {"min_responses": 1}}}
+    return build_bundle(portfolio, "2026-06-30", tmp_path_factory.mktemp("bundle"), config=relaxed)
 
 
 @pytest.fixture(scope="module")
@@ -425,3 +428,144 @@ def test_a_portfolio_without_nps_or_feedback_tables_still_gets_its_charts(tmp_pa
     assert activity[["irritants", "nps_responses", "nps_mean_score"]].isna().all().all()
     figure = plots.satisfaction_chart(activity, "en")
     assert figure.axes and plots.figure_png(figure).startswith(b"\x89PNG")
+
+
+# -- attention list and alert reliability -----------------------------------------------
+
+
+def attention_tables() -> dict:
+    """Five accounts; base rate 5 %. A: one high alert, revenue 1M, risk 5 % (1x: 1M at
+    stake); B: a medium alert, 10M, 10 % (2x: 20M); C: no alert but the high risk band,
+    100k, 20 % (4x: 400k); D: two high alerts, 2M, 10 % (2x: 4M); E: nothing."""
+    ids = ["A", "B", "C", "D", "E"]
+    return {
+        "accounts": pd.DataFrame(
+            {"account_id": ids, "name": ["Alpha", HOSTILE, "Gamma", "Delta", "Eps"]}
+        ).assign(owner="Ann"),
+        "kpis": pd.DataFrame({"account_id": ids, "annual_revenue": [1e6, 10e6, 100e3, 2e6, 5e6]}),
+        "alerts": pd.DataFrame(
+            {
+                "account_id": ["A", "D", "D", "B"],
+                "code": ["no_sponsor", "critical_tickets", "nps_drop", "low_coverage"],
+                "severity": ["high", "high", "high", "medium"],
+                "message_en": ["No sponsor", "2 critical tickets", "NPS down", "Low"],
+                "message_fr": ["Pas de sponsor", "2 tickets", "NPS en baisse", "Faible"],
+            }
+        ),
+        "risk": pd.DataFrame(
+            {
+                "account_id": ids,
+                "risk_probability": [0.05, 0.10, 0.20, 0.10, 0.01],
+                "risk_band": ["low", "medium", "high", "medium", "low"],
+                "drivers_en": [""] * 5,
+            }
+        ),
+    }
+
+
+ATTENTION_META = {
+    "model": {"base_rate": 0.05, "horizon_days": 180},
+    "config": {"attention": {"max_accounts": 2}},
+}
+
+
+def test_attention_ranks_by_severity_then_revenue_at_stake():
+    frame = tables.attention(attention_tables(), ATTENTION_META, "en")
+    # high first: D (4M at stake), A (1M), C (0.4M, by its risk band); then medium: B
+    assert frame["account_id"].tolist() == ["D", "A", "C", "B"]
+    assert frame["severity"].tolist() == ["high", "high", "high", "medium"]
+    assert frame["at_stake"].tolist() == pytest.approx([4e6, 1e6, 4e5, 20e6])
+    assert frame["rank"].tolist() == [1, 2, 3, 4]
+    assert frame.loc[0, "reason"] == "2 critical tickets (+1 more)"
+    assert frame.loc[2, "reason"] == (
+        f"Risk within 6 months: 20{NBSP}%, 4.0x the portfolio's rate (5.0{NBSP}%)"
+    )
+    french = tables.attention(attention_tables(), ATTENTION_META, "fr")
+    assert french.loc[0, "reason"] == "2 tickets (et 1 de plus)"
+
+
+def test_attention_without_a_model_ranks_by_revenue():
+    data = attention_tables()
+    data["risk"] = data["risk"].iloc[:0]
+    frame = tables.attention(data, {"model": None, "config": {}}, "en")
+    # no risk band: C has no signal left; high: D (2M), A (1M); medium: B
+    assert frame["account_id"].tolist() == ["D", "A", "B"]
+
+
+def test_attention_section_keeps_the_first_accounts_and_escapes():
+    block = sections.attention_table(attention_tables(), ATTENTION_META, "en")
+    assert "Delta" in block and "Alpha" in block and "Gamma" not in block
+    assert "2 of the 4 accounts with a signal are listed." in block
+    data = attention_tables()
+    data["accounts"] = data["accounts"].assign(owner=HOSTILE)
+    data["alerts"] = data["alerts"].assign(message_en=HOSTILE)
+    hostile_block = sections.attention_table(data, {**ATTENTION_META, "config": {}}, "en")
+    assert HOSTILE not in hostile_block and ESCAPED in hostile_block
+    quiet = {**attention_tables(), "alerts": attention_tables()["alerts"].iloc[:0]}
+    quiet["risk"] = quiet["risk"].assign(risk_band="low")
+    assert "No account has an alert" in sections.attention_table(quiet, ATTENTION_META, "en")
+
+
+def test_risk_sentence_in_both_languages():
+    assert tables.risk_sentence(0.12, 0.04, 6, "en") == (
+        f"Risk within 6 months: 12{NBSP}%, 3.0x the portfolio's rate (4.0{NBSP}%)"
+    )
+    assert tables.risk_sentence(0.12, 0.04, 6, "fr") == (
+        f"Risque à 6 mois : 12{NBSP}%, 3,0 fois le taux du portefeuille (4,0{NBSP}%)"
+    )
+    assert tables.risk_sentence(0.02, 0.04, 6, "en") == (
+        f"Risk within 6 months: 2{NBSP}%, below the portfolio's rate (4.0{NBSP}%)"
+    )
+    assert tables.risk_sentence(0.02, float("nan"), 6, "en") == ""
+
+
+def backtest_table() -> pd.DataFrame:
+    """Four rules over 1,000 account-months with a base rate of 10 %."""
+    return pd.DataFrame(
+        {
+            "rule": ["no_sponsor", "nps_drop", "low_coverage", "churn_risk"],
+            "fired": [50, 20, 200, 0],
+            "hits": [15, 3, 10, 0],
+            "precision": [0.3, 0.15, 0.05, np.nan],
+            "base_rate": [0.1] * 4,
+            "lift": [3.0, 1.5, 0.5, np.nan],
+            "lift_low": [2.1, 0.7, 0.3, np.nan],
+            "lift_high": [4.1, 2.9, 0.8, np.nan],
+            "outcomes": [100] * 4,
+            "caught": [15, 3, 10, 0],
+            "recall": [0.15, 0.03, 0.10, 0.0],
+            "evidence": [True, False, False, False],
+        }
+    )
+
+
+BACKTEST_META = {
+    "backtest": {
+        "dates": ["2025-05-31", "2026-04-30"],
+        "account_months": 1000,
+        "horizon_days": 180,
+        "model_note": "",
+    }
+}
+
+
+def test_reliability_verdicts():
+    frame = tables.reliability({"backtest": backtest_table()})
+    assert frame["verdict"].tolist() == ["proven", "no_evidence", "below", "never"]
+
+
+def test_reliability_section_in_words_and_both_languages():
+    block = sections.reliability_table({"backtest": backtest_table()}, BACKTEST_META, "en")
+    assert (
+        'accounts flagged "No internal sponsor" had an outcome 3.0 times as often as the '
+        f"portfolio's average (30{NBSP}% against 10.0{NBSP}%)"
+    ) in block
+    assert "No evidence yet" in block and "Below chance" in block and "Never fired" in block
+    assert "2.1-4.1" in block
+    assert "1,000 account-months" in block
+    french = sections.reliability_table({"backtest": backtest_table()}, BACKTEST_META, "fr")
+    assert "Pas encore de preuve" in french and "3,0 fois plus souvent" in french
+    missing = sections.reliability_table(
+        {"backtest": pd.DataFrame()}, {"backtest": {"unavailable": "no outcomes table"}}, "en"
+    )
+    assert "cannot be back-tested on this portfolio: no outcomes table." in missing

@@ -63,18 +63,26 @@ def backtest_alerts(
     Returns
     -------
     DataFrame
-        Indexed by ``rule``: every enabled rule of the catalogue, then ``any_high`` (any
-        high-severity alert) and ``early_warning_high`` (the early-warning model's high
-        band; its model is fitted once at the first month-end on the outcomes known by then,
-        and the row is left out when no model can be fitted). Columns: ``fired``
-        (account-months it fired), ``hits`` (fired and followed by an outcome),
-        ``precision`` (hits / fired), ``base_rate`` (outcomes / active account-months),
-        ``lift`` (precision / base rate) with ``lift_low`` and ``lift_high`` (90 % Wilson
-        interval of the precision, divided by the base rate), ``outcomes`` (account-months
-        followed by an outcome), ``caught`` (those a firing rule flagged; equals ``hits``),
-        ``recall`` (caught / outcomes) and ``evidence`` (True when the whole lift interval
-        is above 1). The frame's ``attrs`` keep ``dates``, ``account_months`` and
-        ``model_note`` (why the early-warning row is missing, if it is).
+        Indexed by ``rule``: every enabled rule of the catalogue (``churn_risk`` only when
+        the early-warning model can be fitted), then ``any_high`` (any high-severity alert)
+        and ``early_warning_high`` (the early-warning model's high band; its model is fitted
+        once at the first month-end on the outcomes known by then, and the row is left out
+        when no model can be fitted). Columns: ``fired`` (account-months it fired), ``hits``
+        (fired and followed by an outcome), ``precision`` (hits / fired), ``base_rate``
+        (outcomes / active account-months), ``lift`` (precision / base rate) with
+        ``lift_low`` and ``lift_high`` (90 % Wilson interval of the precision, divided by
+        the base rate), ``outcomes`` (account-months followed by an outcome), ``caught``
+        (those a firing rule flagged; equals ``hits``), ``recall`` (caught / outcomes) and
+        ``evidence`` (True when the whole lift interval is above 1). The frame's ``attrs``
+        keep ``dates``, ``account_months``, ``horizon_days``, ``model_note`` (when the
+        early-warning row's model was fitted, or why the row is missing) and
+        ``model_error`` (the model's own reason, None when it was fitted).
+
+    Raises
+    ------
+    ModelError
+        Without an ``outcomes`` table, for ``months`` or ``horizon_days`` below 1, or when
+        no account is active at any of the month-ends.
 
     Examples
     --------
@@ -93,9 +101,14 @@ def backtest_alerts(
     dates = month_ends(as_of - pd.Timedelta(days=horizon_days), months)
     kpis = kpis_at(portfolio, dates, config=config, columns=ALERT_INPUTS)
     active = _active(portfolio, kpis)
+    if not active.any():
+        raise ModelError(
+            f"no active account at the month-ends replayed ({dates[0].date()} to "
+            f"{dates[-1].date()}): every account had churned by {dates[0].date()}"
+        )
     kpis = kpis[active].reset_index(drop=True)
     label = outcome_ahead(portfolio, kpis["account_id"], kpis["as_of"], horizon_days)
-    risk, model_note = _early_warning(portfolio, dates, kpis, horizon_days, config)
+    risk, model_note, model_error = _early_warning(portfolio, dates, kpis, horizon_days, config)
 
     fired = _fired(kpis, risk, config)
     codes = [code for code in ALERT_CODES if config.alerts[code].enabled]
@@ -111,6 +124,7 @@ def backtest_alerts(
         account_months=len(kpis),
         horizon_days=horizon_days,
         model_note=model_note,
+        model_error=model_error,
     )
     return table
 
@@ -136,7 +150,10 @@ def _early_warning(portfolio, dates, kpis, horizon_days: int, config):
     try:
         model = EarlyWarningModel(horizon_days=horizon_days).fit(portfolio, dates[0])
     except ModelError as error:
-        return None, str(error)
+        return None, (
+            f"no early-warning row: the model cannot be fitted at {dates[0].date()}, the "
+            f"first month-end replayed: {error}"
+        ), str(error)
     pieces = []
     for date in dates:
         probability = model.predict_proba(portfolio, date)
@@ -153,16 +170,17 @@ def _early_warning(portfolio, dates, kpis, horizon_days: int, config):
     keys = pd.DataFrame({"account_id": kpis["account_id"].astype(str), "as_of": kpis["as_of"]})
     risk = keys.merge(scored, on=["account_id", "as_of"], how="left")
     risk["band"] = risk_band(risk["risk_probability"], config, model.base_rate_).astype(object)
-    note = f"model fitted on the outcomes known at {dates[0].date()}"
-    return risk, note
+    note = f"early-warning row: model fitted at {dates[0].date()} on the outcomes known then"
+    return risk, note, None
 
 
 def _fired(kpis: pd.DataFrame, risk: pd.DataFrame | None, config) -> dict[str, np.ndarray]:
     """Per rule, a boolean per row: did it fire? ``_high``: did any high alert fire?"""
     n = len(kpis)
-    row_of = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays(
-        [kpis["account_id"].astype(str), kpis["as_of"]]
-    ))
+    row_of = pd.Series(
+        np.arange(n),
+        index=pd.MultiIndex.from_arrays([kpis["account_id"].astype(str), kpis["as_of"]]),
+    )
     pieces = []
     for date, rows in kpis.groupby("as_of", sort=True):
         probability = None

@@ -19,6 +19,10 @@ _SOURCES = {
     "open_critical_tickets": ("open_critical_tickets",),
 }
 """The counts each input's phrase is worded from."""
+MIN_CONTRIBUTION = 0.05
+"""A driver raises the odds of an outcome by at least 5 % (log-odds 0.05): inputs that move
+the risk less are not worth a reader's attention (and a near-zero coefficient would name
+"0 critical tickets" as a driver)."""
 
 
 def _number(values: pd.Series, lang: str, decimals: int = 0) -> pd.Series:
@@ -87,7 +91,8 @@ def describe_drivers(
     top: int = 3,
     window_days: int = 90,
 ) -> pd.Series:
-    """The ``top`` inputs that raise each account's risk most, as one phrase per account.
+    """The ``top`` inputs that raise each account's risk most (each by at least
+    :data:`MIN_CONTRIBUTION` in log-odds), as one phrase per account.
 
     ``frame`` holds the raw counts and a ``contribution_<input>`` column per model input.
     """
@@ -106,7 +111,7 @@ def describe_drivers(
         ],
         axis=1,
     )
-    long = long[(long["contribution"] > 0) & long["phrase"].notna()]
+    long = long[(long["contribution"] >= MIN_CONTRIBUTION) & long["phrase"].notna()]
     long = long.sort_values("contribution", ascending=False, kind="stable")
     ranked = long.groupby(level=0, sort=False).head(top)
     joined = ranked.groupby(level=0, sort=False)["phrase"].agg("; ".join)

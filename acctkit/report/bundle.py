@@ -28,7 +28,9 @@ from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+PORTFOLIO_TABLES = ("backtest",)
+"""Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
     "accounts",
     "kpis",
@@ -92,6 +94,7 @@ def build_bundle(
     kpis = history[history["as_of"] == date].drop(columns="as_of").set_index("account_id")
 
     risk, risk_trend, model_meta = _risk_tables(model, portfolio, date, config, months)
+    backtest, backtest_meta = _backtest(portfolio, date, config)
     probability = risk["risk_probability"] if len(risk) else None
     tables = {
         "accounts": portfolio.accounts[list(_ACCOUNT_COLUMNS)].astype({"account_id": "string"}),
@@ -105,6 +108,7 @@ def build_bundle(
         "activity": _activity(portfolio, date, months),
         "pipeline": opportunities_at(portfolio, date, config),
         "actions": _actions(portfolio, date, window),
+        "backtest": backtest,
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -121,6 +125,7 @@ def build_bundle(
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "acctkit_version": __version__,
         "model": model_meta,
+        "backtest": backtest_meta,
         "config": config.to_dict(),
     }
     write_bytes_atomic(out / META_FILE, json.dumps(meta, indent=2, default=str).encode())
@@ -160,7 +165,7 @@ def _risk_tables(model, portfolio, date, config, months):
     trend = pd.DataFrame(columns=["account_id", "as_of", "risk_probability"])
     if model is None:
         return empty, trend, None
-    from acctkit.model import risk_history, score_accounts
+    from acctkit.model import risk_history, risk_limits, score_accounts
 
     risk = score_accounts(model, portfolio, date, config=config, languages=languages())
     dates = month_ends(date, min(months, 6)).union(pd.DatetimeIndex([date]))
@@ -173,8 +178,27 @@ def _risk_tables(model, portfolio, date, config, months):
         "metrics": model.metrics_.reset_index().to_dict("records"),
         "coefficients": model.coefficients_.reset_index().to_dict("records"),
         "risk_bands": dict(config.risk_bands),
+        "base_rate": float(model.base_rate_),
+        "risk_limits": risk_limits(config, model.base_rate_),
+        "snapshots": int(model.n_snapshots_),
     }
     return risk, trend, meta
+
+
+def _backtest(portfolio, date, config) -> tuple[pd.DataFrame, dict]:
+    """The alert rules held against the portfolio's past (:func:`acctkit.backtest_alerts`),
+    and what it rests on; an empty table and the reason when it cannot be run."""
+    from acctkit.errors import AcctkitError
+    from acctkit.model import backtest_alerts
+
+    try:
+        table = backtest_alerts(portfolio, date, config=config)
+    except AcctkitError as error:
+        return pd.DataFrame({"rule": pd.Series(dtype="string")}), {"unavailable": str(error)}
+    meta = {key: table.attrs[key] for key in ("dates", "account_months", "horizon_days")}
+    meta["model_error"] = table.attrs["model_error"]
+    table.attrs = {}
+    return table.reset_index(), meta
 
 
 def _contacts(portfolio, date: pd.Timestamp, window: int) -> pd.DataFrame:
@@ -302,6 +326,12 @@ class AccountBundle:
     def previous_review(self) -> pd.Timestamp:
         return pd.Timestamp(self.meta["previous_review"])
 
+    @property
+    def risk_limits(self) -> dict | None:
+        """The probabilities from which the medium and high risk bands start (None without
+        a model)."""
+        return (self.meta.get("model") or {}).get("risk_limits")
+
 
 def read_meta(bundle: str | Path) -> dict:
     """The bundle's ``bundle.json`` (as-of date, model summary, configuration...)."""
@@ -381,7 +411,8 @@ def _cache_folder(data_path: Path | None, date: pd.Timestamp) -> Path:
     from acctkit.datasets import DEMO_SIZE
 
     # a language added to ACCTKIT_LOCALES, or a word changed, needs its texts: another bundle
-    digest = hashlib.sha256(f"{__version__}:{DEMO_SIZE}:{catalogue_digest()}".encode())
+    key = f"{__version__}:{FORMAT_VERSION}:{DEMO_SIZE}:{catalogue_digest()}"
+    digest = hashlib.sha256(key.encode())
     if data_path is not None:
         digest.update(str(data_path.resolve()).encode())
         files = sorted(data_path.rglob("*")) if data_path.is_dir() else [data_path]

@@ -37,7 +37,16 @@ ACCOUNT_SECTIONS = (
     "early_warning",
     "alerts",
 )
-PORTFOLIO_SECTIONS = ("portfolio", "matrix", "ranking", "top_risks", "segments", "failed")
+PORTFOLIO_SECTIONS = (
+    "portfolio",
+    "attention",
+    "matrix",
+    "ranking",
+    "top_risks",
+    "segments",
+    "reliability",
+    "failed",
+)
 
 
 def account_title(account, lang: str = "en") -> str:
@@ -72,6 +81,7 @@ def intro(section: str, lang: str = "en", meta: Mapping | None = None) -> Html:
         "previous": date(meta.get("previous_review"), lang),
         "window": meta.get("window_days", 90),
         "months": round((meta.get("model") or {}).get("horizon_days", 180) / 30),
+        "count": ((meta.get("config") or {}).get("attention") or {}).get("max_accounts", 15),
     }
     text = report.get(f"intro.{section}")
     paragraph = tag("p", fill(text, lang, **values)) if text else ""
@@ -200,8 +210,12 @@ def early_warning(account, lang: str = "en") -> Html:
         return block(tag("p", report["risk.unscored"]))
     drivers = [d.strip() for d in str(risk["drivers"]).split(";") if d.strip()]
     drivers = [d[:1].upper() + d[1:] for d in drivers]
+    sentence = report_tables.risk_sentence(
+        risk["probability"], risk["base_rate"], risk["months"], lang
+    )
     return block(
         tag("div", tag("div", _risk_value(risk, account, lang)), "ak-verdict"),
+        tag("p", tag("strong", sentence)) if sentence else "",
         tag("h3", report["risk.drivers"], "ak-h3"),
         tag("ul", [tag("li", driver) for driver in drivers]),
         _model_quality(account.meta, lang),
@@ -378,6 +392,124 @@ def segment_table(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> Html:
     return block(table(headers, body))
 
 
+def attention_table(
+    tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en", links=""
+) -> Html:
+    """The accounts that need attention this review: at most ``[attention] max_accounts``,
+    ranked by :func:`acctkit.report.tables.attention`, each with its one-line reason."""
+    words = labels(lang)
+    report = words.report
+    frame = report_tables.attention(tables, meta, lang)
+    if frame.empty:
+        return block(tag("p", report["none.attention"]))
+    count = int(meta["config"].get("attention", {}).get("max_accounts", 15))
+    shown = frame.head(count)
+    hrefs = report_tables.parse_links(links)
+    headers = ["#", words["name"], report["owner"], report["col.reason"], report["risk"]]
+    headers.append(words["annual_revenue"])
+    body = [
+        [
+            str(r.rank),
+            link(r.name, hrefs.get(r.account_id)),
+            cells.text(r.owner, lang),
+            join([badge(words.severities[r.severity], r.severity), " ", r.reason]),
+            cells.risk_cell(r.risk_probability, r.risk_band, lang),
+            compact(r.annual_revenue, lang),
+        ]
+        for r in shown.itertuples()
+    ]
+    note = fill(report["attention.shown"], lang, shown=len(shown), total=len(frame))
+    return block(
+        table(headers, body, text_columns=(1, 2, 3), classes="ak-wide ak-compact"),
+        tag("p", note, "ak-note"),
+    )
+
+
+def reliability_table(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en") -> Html:
+    """How reliable the alerts have been on this portfolio's past: the back-test of every
+    rule, the best ones in words, and "no evidence yet" where the lift interval includes 1."""
+    words = labels(lang)
+    report = words.report
+    facts = meta.get("backtest") or {}
+    if "unavailable" in facts or not facts:
+        reason = facts.get("unavailable", "")
+        return block(tag("p", fill(report["reliability.unavailable"], lang, reason=reason)))
+    frame = report_tables.reliability(tables)
+    rate = frame["base_rate"].iloc[0] if len(frame) else float("nan")
+    dates = facts["dates"]
+    intro_text = fill(
+        report["reliability.intro"],
+        lang,
+        months=len(dates),
+        start=date(dates[0], lang),
+        end=date(dates[-1], lang),
+        account_months=facts["account_months"],
+        horizon=facts["horizon_days"],
+        rate=percent(100 * rate, lang, 1),
+    )
+
+    def rule_name(rule: str) -> str:
+        return report.get(f"rule.{rule}") or words.alerts.get(rule, rule)
+
+    def lift_text(r) -> str:
+        if r.fired == 0:
+            return ""
+        low, high = number(r.lift_low, lang, 1), number(r.lift_high, lang, 1)
+        return f"{number(r.lift, lang, 1)} ({low}-{high})"
+
+    headers = [
+        words["code"],
+        report["col.fired"],
+        report["col.hits"],
+        report["col.precision"],
+        report["col.lift"],
+        report["col.recall"],
+        report["col.verdict"],
+    ]
+    kinds = {"proven": "green", "no_evidence": "amber", "below": "red", "never": "amber"}
+    body = [
+        [
+            rule_name(r.rule),
+            number(r.fired, lang),
+            number(r.hits, lang),
+            percent(100 * r.precision, lang) if r.fired else "",
+            lift_text(r),
+            percent(100 * r.recall, lang) if not is_missing(r.recall) else "",
+            badge(report[f"verdict.{r.verdict}"], kinds[r.verdict]),
+        ]
+        for r in frame.itertuples()
+    ]
+    proven = frame[frame["verdict"] == "proven"].sort_values("lift", ascending=False).head(3)
+    sentences = [
+        fill(
+            report["reliability.sentence"],
+            lang,
+            months=len(dates),
+            rule=rule_name(r.rule),
+            lift=number(r.lift, lang, 1),
+            precision=percent(100 * r.precision, lang),
+            rate=percent(100 * r.base_rate, lang, 1),
+        )
+        for r in proven.itertuples()
+    ]
+    said = [tag("li", text) for text in sentences] or [tag("li", report["reliability.no_rule"])]
+    model_date = dates[0] if "early_warning_high" in set(frame["rule"]) else None
+    if model_date:
+        model_text = fill(report["reliability.model"], lang, date=date(model_date, lang))
+    else:
+        reason = facts.get("model_error") or ""
+        model_text = fill(
+            report["reliability.model_missing"], lang, date=date(dates[0], lang), reason=reason
+        )
+    model_note = tag("p", model_text, "ak-note")
+    return block(
+        tag("p", intro_text),
+        tag("ul", said),
+        table(headers, body, text_columns=(0,), classes="ak-wide ak-compact"),
+        model_note,
+    )
+
+
 def failed_reports(failed_accounts, lang: str = "en", accounts: pd.DataFrame | None = None) -> Html:
     """The section listing the account reports that failed, with their error; an empty
     block (nothing shown) when none failed.
@@ -477,5 +609,20 @@ def _model_quality(meta: Mapping, lang: str) -> Markup:
     model = metrics[metrics.get("scorer", pd.Series(dtype=object)) == "model"]
     if model.empty or is_missing(model["roc_auc"].iloc[0]):
         return Markup("")
+    report = labels(lang).report
     auc = number(model["roc_auc"].iloc[0], lang, 2)
-    return tag("p", labels(lang).report["risk.quality"].format(auc=auc), "ak-note")
+    quality = report["risk.quality"].format(auc=auc)
+    row = model.iloc[0]
+    facts = meta.get("model") or {}
+    if "mean_predicted" in model and not is_missing(row["mean_predicted"]):
+        calibration = fill(
+            report["risk.calibration"],
+            lang,
+            predicted=percent(100 * row["mean_predicted"], lang, 1),
+            observed=percent(100 * row["base_rate"], lang, 1),
+            base=percent(100 * facts.get("base_rate", float("nan")), lang, 1),
+            snapshots=int(facts.get("snapshots", 0)),
+            months=round(facts.get("horizon_days", 180) / 30),
+        )
+        quality = f"{quality} {calibration}"
+    return tag("p", quality, "ak-note")

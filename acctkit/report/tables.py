@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from acctkit.errors import ReportError
-from acctkit.i18n import REFERENCE
+from acctkit.format import fill, is_missing, number, percent
+from acctkit.i18n import REFERENCE, labels
 from acctkit.kpis.columns import EXTRA_COLUMNS, FAMILIES
 from acctkit.kpis.scores import SEGMENTS
 
@@ -196,10 +197,13 @@ def risk_summary(account, lang: str = "en") -> dict:
     probability = float(row["risk_probability"])
     points = 100 * (probability - previous)
     direction = direction_of(points, 0)
+    model = account.meta["model"]
     return {
         "available": True,
         "scored": True,
         "probability": probability,
+        "base_rate": model.get("base_rate", np.nan),
+        "months": round(model.get("horizon_days", 180) / 30),
         "band": str(row["risk_band"]),
         "previous": previous,
         "change_points": points,
@@ -259,6 +263,131 @@ def top_risks(
     )
     frame = frame.sort_values(["risk_probability", "account_id"], ascending=[False, True])
     return frame.head(count).astype({"risk_band": "object"}).reset_index(drop=True)
+
+
+SEVERITY_RANK = {"high": 2, "medium": 1}
+
+
+def attention(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en") -> pd.DataFrame:
+    """Every account with a signal at this review, most urgent first (docs/reports.md).
+
+    The priority, in order: the *severity* of its strongest signal (a high alert or the high
+    early-warning band: 2; a medium alert or the medium band: 1; accounts with neither are
+    left out); the *revenue at stake*, annual revenue times ``risk_ratio`` (the account's
+    risk relative to the portfolio's rate; 1 without a model); then the account id.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id``, ``name``, ``owner``, ``severity`` (``high`` / ``medium``),
+        ``risk_probability``, ``risk_band``, ``risk_ratio``, ``annual_revenue``,
+        ``at_stake``, ``alerts`` (count), ``reason`` (the first alert's message in ``lang``,
+        highest severity and catalogue order first, with how many more; or the risk in
+        words when no alert fires); ranked, with ``rank`` from 1.
+    """
+    words = labels(lang).report
+    base_rate = ((meta.get("model") or {}).get("base_rate")) or np.nan
+    risk = _risk(tables, lang)[["account_id", "risk_probability", "risk_band"]]
+    alerts = tables["alerts"]
+    message = language_column(alerts, "message", lang)
+    alerts = alerts.assign(_rank=alerts["severity"].astype("object").map(SEVERITY_RANK))
+    first = alerts.drop_duplicates("account_id")  # the bundle sorts high first, then rule
+    counts = alerts.groupby("account_id", observed=True).agg(
+        alerts=("code", "size"), alert_rank=("_rank", "max")
+    )
+    frame = (
+        tables["accounts"][["account_id", "name", "owner"]]
+        .merge(tables["kpis"][["account_id", "annual_revenue"]], on="account_id", how="left")
+        .merge(risk, on="account_id", how="left")
+        .join(counts, on="account_id")
+        .merge(
+            first[["account_id", message]].rename(columns={message: "first"}),
+            on="account_id",
+            how="left",
+        )
+    )
+    band_rank = frame["risk_band"].map(SEVERITY_RANK).fillna(0)
+    rank = np.maximum(frame["alert_rank"].fillna(0), band_rank)
+    frame = frame.assign(
+        severity=np.where(rank >= 2, "high", np.where(rank >= 1, "medium", None)),
+        alerts=frame["alerts"].fillna(0).astype("int64"),
+        risk_ratio=frame["risk_probability"] / base_rate,
+        _rank=rank,
+    )
+    frame = frame[frame["_rank"] > 0].copy()
+    ratio = frame["risk_ratio"].fillna(1.0)
+    frame["at_stake"] = frame["annual_revenue"].fillna(0.0) * ratio
+    more = [
+        "" if n <= 1 else " " + fill(words["attention.more"], lang, n=n - 1)
+        for n in frame["alerts"]
+    ]
+    risk_words = [
+        _risk_words(p, r, base_rate, meta, lang)
+        for p, r in zip(frame["risk_probability"], frame["risk_ratio"], strict=True)
+    ]
+    frame["reason"] = [
+        (str(text) + extra) if isinstance(text, str) else risk_text
+        for text, extra, risk_text in zip(frame["first"], more, risk_words, strict=True)
+    ]
+    frame = frame.sort_values(
+        ["_rank", "at_stake", "account_id"], ascending=[False, False, True], kind="stable"
+    )
+    columns = [
+        "account_id",
+        "name",
+        "owner",
+        "severity",
+        "risk_probability",
+        "risk_band",
+        "risk_ratio",
+        "annual_revenue",
+        "at_stake",
+        "alerts",
+        "reason",
+    ]
+    out = frame[columns].reset_index(drop=True)
+    return out.assign(rank=np.arange(1, len(out) + 1))
+
+
+def risk_sentence(probability, base_rate, months: int, lang: str = "en") -> str:
+    """``Risk within 6 months: 12 %, 3.0x the portfolio's rate (4 %)`` in ``lang``; empty
+    when the base rate is unknown."""
+    if is_missing(probability) or is_missing(base_rate) or not base_rate > 0:
+        return ""
+    words = labels(lang).report
+    pct = percent(100 * probability, lang)
+    base = percent(100 * base_rate, lang, 1 if base_rate < 0.1 else 0)
+    ratio = probability / base_rate
+    if ratio < 1:
+        return fill(words["risk.relative.below"], lang, months=months, pct=pct, base=base)
+    return fill(
+        words["risk.relative"],
+        lang,
+        months=months,
+        pct=pct,
+        base=base,
+        ratio=number(ratio, lang, 1),
+    )
+
+
+def _risk_words(probability, ratio, base_rate, meta: Mapping, lang: str) -> str:
+    horizon = int((meta.get("model") or {}).get("horizon_days") or 180)
+    return risk_sentence(probability, base_rate, round(horizon / 30), lang)
+
+
+def reliability(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The back-test table (:func:`acctkit.backtest_alerts`) with a ``verdict`` per rule:
+    ``proven`` (the whole 90 % lift interval above 1), ``below`` (the whole interval below
+    1), ``never`` (never fired) or ``no_evidence`` (the interval includes 1)."""
+    table = tables.get("backtest", pd.DataFrame())
+    if table.empty or "fired" not in table:
+        return pd.DataFrame(columns=["rule", "fired", "verdict"])
+    verdict = np.select(
+        [table["fired"] == 0, table["lift_low"] > 1, table["lift_high"] < 1],
+        ["never", "proven", "below"],
+        default="no_evidence",
+    )
+    return table.assign(verdict=verdict).reset_index(drop=True)
 
 
 def segment_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
