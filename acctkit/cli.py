@@ -300,7 +300,8 @@ def _kpis(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from acctkit.model import EarlyWarningModel
+    from acctkit.config import load_config
+    from acctkit.model import EarlyWarningModel, risk_limits
 
     _check_output(args.output, args.data)
     portfolio = _load(args)
@@ -312,6 +313,12 @@ def _train(args: argparse.Namespace) -> int:
         print(model.metrics_.round(3).to_string())
         print("\nCoefficients (per standard deviation):")
         print(model.coefficients_.round(3).to_string())
+    limits = risk_limits(load_config(getattr(args, "config", None)), model.base_rate_)
+    print(
+        f"\nPortfolio rate: {model.base_rate_:.1%} of {model.n_snapshots_:,} account-months had "
+        f"an outcome within {model.horizon_days} days. Risk bands: medium from "
+        f"{limits['medium']:.1%}, high from {limits['high']:.1%}."
+    )
     for warning in model.warnings_:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"\nwrote the model to {args.output}")
