@@ -12,7 +12,9 @@ model's panel or its hold-out predictions that returns a DataFrame (or a Figure,
 - :mod:`~acctkit.modeling.bootstrap`: coefficients with confidence intervals (accounts
   resampled);
 - :mod:`~acctkit.modeling.whatif`: the same model with extra KPI features, on the same
-  hold-out.
+  hold-out;
+- :mod:`~acctkit.modeling.thresholds`: an alert rule back-tested at a range of thresholds
+  (``notebooks/portfolio_exploration.ipynb``).
 
 Examples
 --------
@@ -38,11 +40,13 @@ from acctkit.modeling.evaluation import (
 )
 from acctkit.modeling.misses import catch_summary, miss_profile, missed_outcomes, outcome_catch
 from acctkit.modeling.panel import feature_summary, label_balance
+from acctkit.modeling.thresholds import SWEEP_THRESHOLDS, threshold_sweep
 from acctkit.modeling.whatif import EXTRA_FEATURES, FeatureWhatIf, add_kpi_features
 
 __all__ = [
     "EXTRA_FEATURES",
     "SCORERS",
+    "SWEEP_THRESHOLDS",
     "FeatureWhatIf",
     "add_kpi_features",
     "band_table",
@@ -59,6 +63,7 @@ __all__ = [
     "precision_at_k",
     "roc_curves",
     "suggest_risk_bands",
+    "threshold_sweep",
     "threshold_table",
     "top_k_by_month",
 ]

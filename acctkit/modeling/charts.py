@@ -25,6 +25,7 @@ COLOURS = (PALETTE["accent"], PALETTE["amber"], PALETTE["green"], PALETTE["red"]
 _LEGEND = {"fontsize": 8, "frameon": False}
 _RATIO_TICKS = (0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0)
 _LABEL = {"fontsize": 9}
+_OPERATORS = {"<=": "\u2264", ">=": "\u2265"}
 
 
 def word(key: str, lang: str = "en") -> str:
@@ -174,8 +175,9 @@ def curves_chart(
 
 def calibration_chart(calibration: pd.DataFrame, lang: str = "en") -> Figure:
     """Left: mean predicted probability against the observed outcome rate per score group,
-    with the diagonal of a calibrated model. Right: the observed rate of each group, to
-    read the ranking.
+    with the diagonal of a calibrated model; both axes run from 0 to a little above the
+    largest probability or rate (calibrated probabilities of rare outcomes are a few %).
+    Right: the observed rate of each group, to read the ranking.
 
     Parameters
     ----------
@@ -184,7 +186,10 @@ def calibration_chart(calibration: pd.DataFrame, lang: str = "en") -> Figure:
     """
     figure = Figure(figsize=(WIDTH, 3.5), dpi=DPI, layout="constrained")
     left, right = figure.subplots(1, 2)
-    left.plot([0, 1], [0, 1], label=word("calibration.perfect", lang), **_dashed())
+    # calibrated probabilities of rare outcomes are small: zoom on them, same scale both ways
+    top = np.nanmax([*calibration["mean_predicted"], *calibration["observed_rate"], 0.0])
+    top = 1.1 * top if top > 0 else 1.0
+    left.plot([0, top], [0, top], label=word("calibration.perfect", lang), **_dashed())
     left.plot(
         calibration["mean_predicted"],
         calibration["observed_rate"],
@@ -193,8 +198,9 @@ def calibration_chart(calibration: pd.DataFrame, lang: str = "en") -> Figure:
         linewidth=1.4,
         label=word("model", lang),
     )
-    left.set_xlim(0, 1)
-    left.set_ylim(0, 1)
+    left.set_xlim(0, top)
+    left.set_ylim(0, top)
+    left.set_aspect("equal", adjustable="box")
     left.set_xlabel(word("calibration.x", lang), **_LABEL)
     left.set_ylabel(word("calibration.y", lang), **_LABEL)
     left.legend(loc="upper left", **_LEGEND)
@@ -296,9 +302,10 @@ def threshold_chart(
     thresholds
         From :func:`acctkit.modeling.threshold_table`.
     risk_bands
-        ``{"medium": ..., "high": ...}`` to mark (default 0.3 and 0.5).
+        ``{"medium": ..., "high": ...}``: the probabilities to mark
+        (:func:`acctkit.model.risk_limits`); none marked without them.
     """
-    bands = dict(risk_bands or {"medium": 0.3, "high": 0.5})
+    bands = dict(risk_bands or {})
     figure = Figure(figsize=(WIDTH, 4.0), dpi=DPI, layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     x = thresholds.index.to_numpy(dtype=np.float64)
@@ -322,12 +329,13 @@ def threshold_chart(
     top.set_ylim(0, 1.02)
     top.set_ylabel(word("threshold.rate", lang), **_LABEL)
     top.legend(loc="center left", **_LEGEND)
-    bottom.bar(x, thresholds["flagged_per_month"], width=0.035, color=PALETTE["accent_light"])
+    step = float(np.min(np.diff(x))) if len(x) > 1 else 0.05
+    bottom.bar(x, thresholds["flagged_per_month"], width=0.7 * step, color=PALETTE["accent_light"])
     bottom.set_ylabel(word("threshold.flagged", lang), **_LABEL)
     bottom.set_xlabel(word("threshold.x", lang), **_LABEL)
     bottom.xaxis.set_major_formatter(number_ticks(lang))
     words = labels(lang).risk_bands
-    for band in ("medium", "high"):
+    for band in [b for b in ("medium", "high") if b in bands]:
         for axes in (top, bottom):
             axes.axvline(bands[band], color=RISK_COLOURS[band], linewidth=1.2)
         top.text(
@@ -343,6 +351,70 @@ def threshold_chart(
     for axes in (top, bottom):
         style_axes(axes)
     title_axes(top, word("threshold.title", lang), pad=14)
+    return figure
+
+
+def threshold_sweep_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """An alert rule back-tested at each threshold: lift over the base rate with its 90 %
+    interval (top; the dashed line at 1 is no better than chance) and alerts raised in an
+    average month (bottom), the configured threshold marked.
+
+    Parameters
+    ----------
+    table
+        From :func:`acctkit.modeling.threshold_sweep`.
+    """
+    words = labels(lang)
+    rule, kpi = table.attrs["rule"], table.attrs["kpi"]
+    figure = Figure(figsize=(WIDTH, 4.0), dpi=DPI, layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    x = table.index.to_numpy(dtype=np.float64)
+    low = table["lift_low"].to_numpy(dtype=np.float64)
+    high = table["lift_high"].to_numpy(dtype=np.float64)
+    band = {"color": PALETTE["accent_light"], "linewidth": 0}
+    top.fill_between(x, low, high, label=word("sweep.interval", lang), **band)
+    # a threshold whose neighbours raised no alert has no band: its interval as a bar
+    known = ~np.isnan(low)
+    alone = known & ~np.r_[False, known[:-1]] & ~np.r_[known[1:], False]
+    top.vlines(x[alone], low[alone], high[alone], **{**band, "linewidth": 3})
+    top.plot(
+        x,
+        table["lift"].to_numpy(dtype=np.float64),
+        color=PALETTE["accent"],
+        marker="o",
+        markersize=3.5,
+        linewidth=1.6,
+        label=word("sweep.lift", lang),
+    )
+    top.axhline(1.0, label=word("sweep.chance", lang), **_dashed())
+    top.set_ylim(0, None)
+    top.yaxis.set_major_formatter(number_ticks(lang))
+    top.set_ylabel(word("sweep.y", lang), **_LABEL)
+    width = 0.6 * np.diff(x).min() if len(x) > 1 else 0.6
+    bottom.bar(x, table["alerts_per_month"], width=width, color=PALETTE["accent_light"])
+    bottom.set_ylabel(word("sweep.per_month", lang), **_LABEL)
+    operator = _OPERATORS.get(table.attrs["operator"], table.attrs["operator"])
+    shown = word("sweep.x", lang).format(kpi=words.get(kpi) or kpi, operator=operator)
+    bottom.set_xlabel(shown, **_LABEL)
+    bottom.xaxis.set_major_formatter(number_ticks(lang))
+    configured = table.attrs.get("configured")
+    if configured is not None and not np.isnan(configured):
+        for axes in (top, bottom):
+            axes.axvline(configured, color=PALETTE["amber"], linewidth=1.4)
+        top.text(
+            configured,
+            1.0,
+            " " + word("sweep.configured", lang).format(value=number_ticks(lang)(configured)),
+            color=PALETTE["amber"],
+            fontsize=8,
+            va="bottom",
+            fontweight="bold",
+            transform=top.get_xaxis_transform(),
+        )
+    for axes in (top, bottom):
+        style_axes(axes)
+    figure.legend(*top.get_legend_handles_labels(), loc="outside lower center", ncols=3, **_LEGEND)
+    title_axes(top, word("sweep.title", lang).format(rule=words.alerts[rule]), pad=14)
     return figure
 
 

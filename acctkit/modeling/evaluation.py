@@ -215,12 +215,14 @@ def threshold_table(
     Returns
     -------
     DataFrame
-        Indexed by ``threshold`` (default 0.05, 0.10 ... 0.95): ``flagged_share`` (of the
+        Indexed by ``threshold`` (default: 20 steps from 0 to the 99th percentile of the
+        scores, as calibrated probabilities are a few per cent): ``flagged_share`` (of the
         hold-out snapshots), ``flagged_per_month`` (accounts flagged in an average month),
         ``precision``, ``recall`` and ``lift`` (precision / positive rate).
     """
     if thresholds is None:
-        thresholds = np.round(np.arange(0.05, 1.0, 0.05), 2)
+        top = float(np.nanquantile(predictions[score], 0.99)) if len(predictions) else 1.0
+        thresholds = np.unique(np.round(np.linspace(0, top, 21)[1:], 4))
     limits = np.asarray(list(thresholds), dtype=np.float64)
     scores = predictions[score].to_numpy(dtype=np.float64)
     positive = predictions["label"].to_numpy() == 1
