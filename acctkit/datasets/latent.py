@@ -138,10 +138,11 @@ def _latent(rng: np.random.Generator, calendar: _Calendar, n: int) -> _Latent:
     """Health per account and month, declines, and the outcomes they lead to.
 
     Health is a mean-reverting random walk around each account's baseline. About 12 % of
-    the accounts a year decline at some month (a fifth over 24 months, a third over 36): health falls over a few months and, for most,
-    an outcome follows 2.5-6.5 months after the decline starts, around its bottom; the
-    account may recover a few months later. A few other accounts get an outcome out of the
-    blue (noise), and about a third of downsells turn into a churn months later.
+    the accounts a year decline at some month (a fifth over 24 months, a third over 36):
+    health falls over a few months and, for most, an outcome follows 2.5-6.5 months after
+    the decline starts, around its bottom; the account may recover a few months later. A
+    few other accounts get an outcome out of the blue (noise), and about a third of
+    downsells turn into a churn months later.
     """
     months = calendar.months
     baseline = rng.normal(0.3, 0.45, n)

@@ -6,8 +6,8 @@ from acctkit.model.early_warning import (
     EarlyWarningModel,
     calibration_error,
     risk_band,
-    risk_limits,
     risk_history,
+    risk_limits,
     score_accounts,
 )
 from acctkit.model.features import FEATURES, build_panel, features_at
