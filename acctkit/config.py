@@ -350,8 +350,8 @@ def _check_risk_bands(bands: Mapping[str, Any]) -> None:
         if bands[key] < 1:
             raise ConfigError(
                 f"config: 'risk_bands.{key}' is a multiple of the portfolio's base rate "
-                f"(risk_bands.scale = \"relative\") and must be at least 1, got "
-                f"{bands[key]}; for probabilities set risk_bands.scale = \"absolute\""
+                f'(risk_bands.scale = "relative") and must be at least 1, got '
+                f'{bands[key]}; for probabilities set risk_bands.scale = "absolute"'
             )
     _check_order("risk_bands", bands, ("high", "medium"), 1.0, float("inf"))
 

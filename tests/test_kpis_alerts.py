@@ -81,7 +81,9 @@ def test_nps_drop():
     rows = fired(compute_alerts(kpis(nps_drift=[-19.9, -20.0, np.nan, -150.0])), "nps_drop")
     assert list(rows.index) == ["B", "D"]
     assert set(rows["severity"]) == {"high"}
-    assert rows.loc["D", "message"] == "NPS down 150 points vs previous period (5 answers, 5 before)"
+    assert (
+        rows.loc["D", "message"] == "NPS down 150 points vs previous period (5 answers, 5 before)"
+    )
 
 
 def test_nps_drop_needs_enough_answers_in_both_periods():

@@ -150,10 +150,14 @@ def _early_warning(portfolio, dates, kpis, horizon_days: int, config):
     try:
         model = EarlyWarningModel(horizon_days=horizon_days).fit(portfolio, dates[0])
     except ModelError as error:
-        return None, (
-            f"no early-warning row: the model cannot be fitted at {dates[0].date()}, the "
-            f"first month-end replayed: {error}"
-        ), str(error)
+        return (
+            None,
+            (
+                f"no early-warning row: the model cannot be fitted at {dates[0].date()}, the "
+                f"first month-end replayed: {error}"
+            ),
+            str(error),
+        )
     pieces = []
     for date in dates:
         probability = model.predict_proba(portfolio, date)

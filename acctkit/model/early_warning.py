@@ -401,7 +401,7 @@ def risk_limits(config=None, base_rate: float | None = None) -> dict[str, float]
         return {"medium": float(bands["medium"]), "high": float(bands["high"])}
     if base_rate is None or not np.isfinite(base_rate):
         raise ModelError(
-            "relative risk bands (risk_bands.scale = \"relative\") need the portfolio's base "
+            'relative risk bands (risk_bands.scale = "relative") need the portfolio\'s base '
             "rate: pass base_rate (a fitted model's base_rate_)"
         )
     return {key: round(float(bands[key]) * base_rate, 12) for key in ("medium", "high")}
