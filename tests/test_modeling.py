@@ -189,7 +189,7 @@ def outcomes():
 
 
 def test_outcome_catch_by_hand(predictions, outcomes):
-    catch = modeling.outcome_catch(predictions, outcomes, horizon_days=180, threshold=0.65)
+    catch = modeling.outcome_catch(predictions, outcomes, threshold=0.65, horizon_days=180)
     rows = catch.set_index("account_id")
     # C churns on Feb 28: only the January snapshot is before it (0.1): missed
     assert not rows.loc["C", "caught"] and rows.loc["C", "snapshots"] == 1

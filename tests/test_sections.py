@@ -517,6 +517,8 @@ def test_risk_sentence_in_both_languages():
         f"Risk within 6 months: 2{NBSP}%, below the portfolio's rate (4.0{NBSP}%)"
     )
     assert tables.risk_sentence(0.02, float("nan"), 6, "en") == ""
+    # 2.976x, just under a high band starting at 3x: said "2.9x", never "3.0x"
+    assert "2.9x the portfolio's rate" in tables.risk_sentence(0.1875, 0.063, 6, "en")
 
 
 def backtest_table() -> pd.DataFrame:

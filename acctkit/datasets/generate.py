@@ -126,7 +126,7 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
 
 DEMO_SIZE = {"n_accounts": 120, "months": 36, "end": "2026-10-31", "seed": 7}
 """The demo portfolio's size: large enough for the early-warning model to learn from
-(about 50 positive hold-out snapshots), small enough to report on in a minute."""
+(about 70 positive hold-out snapshots), small enough to report on in a minute."""
 
 
 def demo_portfolio(

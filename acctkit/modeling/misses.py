@@ -24,8 +24,8 @@ def outcome_catch(
     predictions: pd.DataFrame,
     outcomes: pd.DataFrame,
     *,
+    threshold: float,
     horizon_days: int = 180,
-    threshold: float = 0.5,
     score: str = "risk_probability",
 ) -> pd.DataFrame:
     """Each hold-out outcome: was it flagged before it happened, and how early?
@@ -39,8 +39,8 @@ def outcome_catch(
     horizon_days
         The model's horizon H.
     threshold
-        A snapshot is flagged when its score is at least this (the high risk band's limit
-        by default).
+        A snapshot is flagged when its score is at least this: a risk band's limit as a
+        probability (``acctkit.risk_limits(config, base_rate)["medium"]`` or ``["high"]``).
     score
         The predictions' column to judge.
 

@@ -9,6 +9,7 @@ tests check the numbers without parsing HTML.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -357,7 +358,8 @@ def risk_sentence(probability, base_rate, months: int, lang: str = "en") -> str:
     words = labels(lang).report
     pct = percent(100 * probability, lang)
     base = percent(100 * base_rate, lang, 1 if base_rate < 0.1 else 0)
-    ratio = probability / base_rate
+    # rounded down, so that "3.0x" is never said of a risk still under a 3x band limit
+    ratio = math.floor(round(probability / base_rate, 9) * 10) / 10
     if ratio < 1:
         return fill(words["risk.relative.below"], lang, months=months, pct=pct, base=base)
     return fill(
