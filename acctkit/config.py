@@ -36,6 +36,8 @@ ALERT_CODES = (
     "overdue_actions",
     "slipped_deals",
     "churn_risk",
+    "enthusiasm_drop",
+    "no_steering_committee",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -77,6 +79,8 @@ DEFAULTS: dict[str, Any] = {
         "overdue_actions": {"enabled": True, "threshold": 3},
         "slipped_deals": {"enabled": True, "threshold": 1},
         "churn_risk": {"enabled": True, "threshold": 0.5},
+        "enthusiasm_drop": {"enabled": True, "threshold": -1.0},
+        "no_steering_committee": {"enabled": True},
     },
     "stages": {
         "order": [
@@ -98,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
         },
     },
     "risk_bands": {"medium": 0.3, "high": 0.5},
+    "sentiment": {"min_ratings": 2},
 }
 
 _OPEN_KEYS = {("stages", "probability")}
@@ -128,7 +133,8 @@ class Config:
     ``weights[family][component]``; ``bands`` (``green``, ``amber``); ``segments``
     (``invest``, ``maintain``); ``alerts[code]`` (:class:`AlertRule`); ``stage_order``,
     ``stage_probability``, ``unknown_stage_probability`` (``[stages]``); ``risk_bands``
-    (``medium``, ``high``).
+    (``medium``, ``high``); ``min_sentiment_ratings`` (``[sentiment] min_ratings``: the
+    enthusiasm of a window needs at least that many ratings).
     """
 
     window_days: int
@@ -144,6 +150,7 @@ class Config:
     stage_probability: Mapping[str, float]
     unknown_stage_probability: float
     risk_bands: Mapping[str, float]
+    min_sentiment_ratings: int = 2
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -179,6 +186,7 @@ class Config:
                 "probability": dict(self.stage_probability),
             },
             "risk_bands": dict(self.risk_bands),
+            "sentiment": {"min_ratings": self.min_sentiment_ratings},
         }
 
     def to_toml(self) -> str:
@@ -315,6 +323,14 @@ def _check(config: dict[str, Any]) -> None:
         "alerts.churn_risk.threshold", config["alerts"]["churn_risk"]["threshold"], 0.0, 1.0
     )
     _check_stages(config["stages"])
+    _check_min_ratings(config["sentiment"]["min_ratings"])
+
+
+def _check_min_ratings(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"config: 'sentiment.min_ratings' must be a whole number >= 1, got {value!r}"
+        )
 
 
 def _check_types(default: Any, value: Any, path: tuple[str, ...]) -> None:
@@ -390,6 +406,7 @@ def _build(config: dict[str, Any]) -> Config:
         stage_probability=frozen(dict(config["stages"]["probability"])),
         unknown_stage_probability=config["stages"]["unknown_probability"],
         risk_bands=frozen(dict(config["risk_bands"])),
+        min_sentiment_ratings=config["sentiment"]["min_ratings"],
     )
 
 

@@ -32,8 +32,9 @@ def test_english_summary(example):
     assert table.loc["W1", "Account name"] == "Northwind Logistics"
     assert table.loc["W1", "Execution score"] == 46.8
     assert table.loc["W2", "Recommendation"] == "Raise / invest"
-    # W1: nps_drop, critical_tickets (high), slipped_deals; W2: no_sponsor (high)
-    assert table["Alerts"].tolist() == [3, 1]
+    # W1: nps_drop, critical_tickets (high), slipped_deals, enthusiasm_drop,
+    # no_steering_committee; W2: no_sponsor (high)
+    assert table["Alerts"].tolist() == [5, 1]
     assert table["High alerts"].tolist() == [2, 1]
 
 
@@ -50,4 +51,4 @@ def test_summary_uses_the_given_alerts(example):
     _, kpis = example
     alerts = compute_alerts(kpis, risk=pd.Series({"W2": 0.8}))
     table = kpi_summary(kpis, alerts=alerts)
-    assert table["Alerts"].tolist() == [3, 2]
+    assert table["Alerts"].tolist() == [5, 2]
