@@ -218,9 +218,7 @@ def interactions_chart(activity: pd.DataFrame, lang: str = "en") -> Figure:
     marked = bool(missed.any())
     width = 0.45 if marked else 0.65
     shift = -0.12 if marked else 0.0
-    bars = axes.bar(
-        positions + shift, np.nan_to_num(counts), color=PALETTE["accent"], width=width
-    )
+    bars = axes.bar(positions + shift, np.nan_to_num(counts), color=PALETTE["accent"], width=width)
     axes.bar_label(bars, [number(v, lang) for v in counts], padding=2, **_NOTE)
     if marked:
         red = axes.bar(
