@@ -36,6 +36,8 @@ ALERT_CODES = (
     "overdue_actions",
     "slipped_deals",
     "churn_risk",
+    "enthusiasm_drop",
+    "no_steering_committee",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -77,6 +79,8 @@ DEFAULTS: dict[str, Any] = {
         "overdue_actions": {"enabled": True, "threshold": 3},
         "slipped_deals": {"enabled": True, "threshold": 1},
         "churn_risk": {"enabled": True, "threshold": 0.5},
+        "enthusiasm_drop": {"enabled": True, "threshold": -1.0},
+        "no_steering_committee": {"enabled": True},
     },
     "stages": {
         "order": [
@@ -99,6 +103,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "risk_bands": {"scale": "relative", "medium": 1.5, "high": 3.0},
     "attention": {"max_accounts": 15},
+    "sentiment": {"min_ratings": 2},
 }
 RISK_SCALES = ("relative", "absolute")
 """``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
@@ -136,7 +141,9 @@ class Config:
     (``invest``, ``maintain``); ``alerts[code]`` (:class:`AlertRule`); ``stage_order``,
     ``stage_probability``, ``unknown_stage_probability`` (``[stages]``); ``risk_bands``
     (``scale``: ``relative`` or ``absolute``, ``medium``, ``high``); ``attention``
-    (``max_accounts``: the portfolio page's list of accounts that need attention).
+    (``max_accounts``: the portfolio page's list of accounts that need attention);
+    ``min_sentiment_ratings`` (``[sentiment] min_ratings``: the enthusiasm of a window needs
+    at least that many ratings).
     """
 
     window_days: int
@@ -153,6 +160,7 @@ class Config:
     unknown_stage_probability: float
     risk_bands: Mapping[str, float]
     attention: Mapping[str, int]
+    min_sentiment_ratings: int = 2
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -189,6 +197,7 @@ class Config:
             },
             "risk_bands": dict(self.risk_bands),
             "attention": dict(self.attention),
+            "sentiment": {"min_ratings": self.min_sentiment_ratings},
         }
 
     def to_toml(self) -> str:
@@ -335,6 +344,14 @@ def _check(config: dict[str, Any]) -> None:
         "alerts.churn_risk.threshold", config["alerts"]["churn_risk"]["threshold"], 0.0, 1.0
     )
     _check_stages(config["stages"])
+    _check_min_ratings(config["sentiment"]["min_ratings"])
+
+
+def _check_min_ratings(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"config: 'sentiment.min_ratings' must be a whole number >= 1, got {value!r}"
+        )
 
 
 def _check_risk_bands(bands: Mapping[str, Any]) -> None:
@@ -434,6 +451,7 @@ def _build(config: dict[str, Any]) -> Config:
         unknown_stage_probability=config["stages"]["unknown_probability"],
         risk_bands=frozen(dict(config["risk_bands"])),
         attention=frozen(dict(config["attention"])),
+        min_sentiment_ratings=config["sentiment"]["min_ratings"],
     )
 
 

@@ -202,18 +202,42 @@ def stakeholder_map(contacts: pd.DataFrame, lang: str = "en", window_days: int =
 
 
 def interactions_chart(activity: pd.DataFrame, lang: str = "en") -> Figure:
-    """Interactions per month over the last twelve months (the ``activity`` table)."""
+    """Interactions per month over the last twelve months (the ``activity`` table). The
+    meetings the client missed (not interactions) are marked beside them, in red, when the
+    months shown have any."""
     if activity.empty:
         return Figure()
     words = labels(lang)
     frame = activity.sort_values("month")
     counts = frame["interactions"].to_numpy(dtype=float)
+    missed = np.zeros(len(frame))
+    if "missed_meetings" in frame:
+        missed = np.nan_to_num(frame["missed_meetings"].to_numpy(dtype=float))
     figure, axes = _figure(2.4)
-    bars = axes.bar(range(len(frame)), np.nan_to_num(counts), color=PALETTE["accent"], width=0.65)
+    positions = np.arange(len(frame), dtype=float)
+    marked = bool(missed.any())
+    width = 0.45 if marked else 0.65
+    shift = -0.12 if marked else 0.0
+    bars = axes.bar(positions + shift, np.nan_to_num(counts), color=PALETTE["accent"], width=width)
     axes.bar_label(bars, [number(v, lang) for v in counts], padding=2, **_NOTE)
+    if marked:
+        red = axes.bar(
+            positions + 0.24,
+            missed,
+            width=0.25,
+            color=PALETTE["red_light"],
+            edgecolor=PALETTE["red"],
+            hatch="///",
+            linewidth=0.8,
+            label=words.report["chart.missed_meetings"],
+        )
+        labels_red = [number(v, lang) if v else "" for v in missed]
+        axes.bar_label(red, labels_red, padding=2, fontsize=8, color=PALETTE["red"])
+        axes.legend(loc="upper left", **_LEGEND)
     _month_axis(axes, frame["month"], lang)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    axes.set_ylim(0, max(np.nanmax(counts, initial=0) * 1.2, 1))
+    highest = np.nanmax(np.maximum(np.nan_to_num(counts), missed), initial=0)
+    axes.set_ylim(0, max(highest * (1.45 if marked else 1.2), 1))
     axes.set_ylabel(words["interactions"], **_LABEL)
     title_axes(axes, words.report["chart.interactions.title"])
     return figure

@@ -183,7 +183,7 @@ def test_rows_and_columns(table):
     assert list(table.index) == [
         "engagement_slowdown", "nps_drop", "irritants_rising", "critical_tickets",
         "no_sponsor", "sponsor_silent", "low_coverage", "overdue_actions", "slipped_deals",
-        "any_high",
+        "enthusiasm_drop", "no_steering_committee", "any_high",
     ]  # fmt: skip
     # (churn_risk and early_warning_high need the model, which cannot be fitted here)
     assert list(table.columns) == [
@@ -246,7 +246,7 @@ def test_lifts_and_evidence(table):
 
 def test_rules_that_never_fired(table):
     silent = ["engagement_slowdown", "nps_drop", "irritants_rising", "sponsor_silent"]
-    silent.append("slipped_deals")
+    silent += ["slipped_deals", "enthusiasm_drop", "no_steering_committee"]
     rows = table.loc[silent]
     assert (rows["fired"] == 0).all() and (rows["hits"] == 0).all()
     assert rows[["precision", "lift", "lift_low", "lift_high"]].isna().all().all()

@@ -25,7 +25,8 @@ COLUMNS = {  # docs/data-model.md, in its order
     "contacts": ["contact_id", "account_id", "name", "title", "business_unit", "level", "role",
                  "is_key", "influence", "left_on"],
     "interactions": ["interaction_id", "account_id", "contact_id", "occurred_on", "channel",
-                     "direction", "response_hours", "co_construction", "introduction"],
+                     "direction", "response_hours", "co_construction", "introduction",
+                     "attended", "client_attendees", "sentiment"],
     "opportunities": ["opportunity_id", "account_id", "name", "product", "business_unit",
                       "kind", "amount", "stage", "probability", "created_on",
                       "expected_close_on", "closed_on"],
@@ -122,6 +123,9 @@ def test_ids_are_strings_dates_are_days_flags_are_bool(tables):
     assert tables["contacts"]["is_key"].dtype == bool
     for column in ["co_construction", "introduction"]:
         assert tables["interactions"][column].dtype == bool
+    assert tables["interactions"]["attended"].dtype == "boolean"  # blank: unknown
+    for column in ["client_attendees", "sentiment"]:
+        assert tables["interactions"][column].dtype == "Int64"
     for name, column in [("assessments", "score"), ("nps_responses", "score")]:
         assert pd.api.types.is_integer_dtype(tables[name][column])
     for column in ["annual_revenue", "estimated_budget", "tam", "gross_margin_pct"]:
@@ -409,6 +413,29 @@ def test_engagement_falls_irritants_rise_and_nps_drops_before_an_outcome():
     assert mean_score[has_outcome].mean() < mean_score[~has_outcome].mean() - 1.0
 
 
+def test_enthusiasm_cools_and_meetings_are_missed_months_before_an_outcome():
+    """Ratings and missed meetings in the 90 days that end 60 days before each first
+    outcome; accounts without one at the median outcome date. Steering committees are held
+    with strategic accounts only."""
+    tables = generate_tables(400, MONTHS, seed=9)
+    first = tables["outcomes"].groupby("account_id")["occurred_on"].min()
+    interactions = tables["interactions"]
+    when = interactions["account_id"].map(first).fillna(first.median())
+    early = interactions[
+        (interactions["occurred_on"] > when - pd.Timedelta(days=150))
+        & (interactions["occurred_on"] <= when - pd.Timedelta(days=60))
+    ]
+    declined = early["account_id"].isin(first.index)
+    mood = early["sentiment"].astype("float64").groupby(declined).mean()
+    assert mood[True] < mood[False] - 0.3
+    missed = early["attended"].eq(False).groupby(declined).mean()
+    assert missed[True] > 2 * missed[False]
+    assert early.loc[early["attended"].eq(False), "sentiment"].isna().all()
+    tiers = tables["accounts"].set_index("account_id")["tier"]
+    committees = interactions[interactions["channel"] == "steering_committee"]
+    assert len(committees) and (committees["account_id"].map(tiers) == "strategic").all()
+
+
 def test_health_shows_in_reactivity_co_construction_and_wins():
     tables = generate_tables(400, MONTHS, seed=9)
     declined = set(tables["outcomes"]["account_id"])
@@ -443,7 +470,9 @@ def test_write_tables_writes_plain_utf8_csv_atomically_and_reproducibly(tmp_path
     text = (tmp_path / "b" / "interactions.csv").read_text(encoding="utf-8")
     header, row = text.splitlines()[:2]
     assert header == ",".join(COLUMNS["interactions"])
-    assert set(row.split(",")[-2:]) <= {"true", "false"}
+    assert set(row.split(",")[7:9]) <= {"true", "false"}  # co_construction, introduction
+    attended = {line.split(",")[9] for line in text.splitlines()[1:]}
+    assert attended == {"true", "false", ""}  # blank: unknown
     assert "\r" not in text
     read = pd.read_csv(tmp_path / "b" / "accounts.csv", dtype=str, keep_default_na=False)
     assert read["account_id"].tolist() == tables["accounts"]["account_id"].tolist()

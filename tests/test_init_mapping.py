@@ -25,6 +25,7 @@ def test_salesforce_export_files_columns_and_values(tmp_path):
     assert starter.tables == {
         "accounts": "Accounts.csv",
         "contacts": "Contacts.csv",
+        "interactions": "Events.csv",
         "opportunities": "Opportunities.csv",
         "tickets": "Cases.csv",
     }
@@ -94,7 +95,13 @@ def test_loading_with_the_starter_reports_exactly_what_is_left_to_decide(tmp_pat
 
 def test_hubspot_export_unknown_values_are_listed_commented_out(tmp_path):
     starter = propose_mapping(FIXTURES / "hubspot")
-    assert list(starter.tables) == ["accounts", "contacts", "opportunities", "feedback"]
+    assert list(starter.tables) == [
+        "accounts",
+        "contacts",
+        "interactions",
+        "opportunities",
+        "feedback",
+    ]
     assert '# "Budget Holder" = ""   # 1 row: which role?' in starter.text
     assert '# "Existing Business" = ""   # 1 row: which kind?' in starter.text
     assert '"Contract Sent" = "negotiation"   # 1 row' in starter.text
@@ -102,7 +109,7 @@ def test_hubspot_export_unknown_values_are_listed_commented_out(tmp_path):
     assert "feedback: required column 'kind' has no matching export column" in starter.to_decide
     read_mapping(tomllib.loads(starter.text))  # a valid mapping, as proposed
     summary = starter.summary().splitlines()
-    assert summary[0].startswith("4 tables proposed (accounts <- hubspot-crm-exports-all-")
+    assert summary[0].startswith("5 tables proposed (accounts <- hubspot-crm-exports-all-")
     assert summary[1] == "left for you to decide (commented out in the file):"
 
 
@@ -191,7 +198,7 @@ def test_an_existing_output_is_not_overwritten(tmp_path):
         write_starter_mapping(FIXTURES / "hubspot", output)
     assert output.read_text() == "# mine\n"
     starter = write_starter_mapping(FIXTURES / "hubspot", output, overwrite=True)
-    assert starter.path == output and starter.summary().startswith(f"wrote {output}: 4 tables")
+    assert starter.path == output and starter.summary().startswith(f"wrote {output}: 5 tables")
 
 
 def test_an_export_that_is_not_there_or_holds_nothing(tmp_path):

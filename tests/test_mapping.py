@@ -74,7 +74,8 @@ def test_salesforce_example_on_a_salesforce_export_resaved_by_french_excel():
     result = load_with_notes(export, mapping=EXAMPLES / "salesforce.toml")
     p = result.portfolio
     assert [str(n) for n in result.notes] == [
-        "Accounts.csv, Contacts.csv, Opportunities.csv, Cases.csv: are not UTF-8: read as cp1252 "
+        "Accounts.csv, Contacts.csv, Events.csv, Opportunities.csv, Cases.csv: are not UTF-8: "
+        "read as cp1252 "
         '(Windows Western European); if accents look wrong, say encoding = "..." in the mapping'
     ]
     accounts = p.accounts
@@ -140,6 +141,17 @@ def test_salesforce_example_on_a_salesforce_export_resaved_by_french_excel():
     assert feedback["feedback_id"].tolist() == ["00001002", "00001004"]
     assert feedback["kind"].astype(str).tolist() == ["irritant", "irritant"]
     assert feedback["text"].tolist()[0] == "Délais d'intervention trop longs"
+    events = p.interactions  # a cancelled or missed meeting is attended = false
+    assert events["channel"].astype(str).tolist() == [
+        "meeting",
+        "steering_committee",
+        "call",
+        "workshop",
+        "meeting",
+    ]
+    assert events["attended"].tolist() == [True, False, True, False, pd.NA]
+    assert events["client_attendees"].tolist()[0] == 3 and events["sentiment"].tolist()[4] == 5
+    assert events["occurred_on"].tolist()[1] == pd.Timestamp("2026-06-25")
     assert folder_digest(export) == before
 
 
@@ -179,6 +191,16 @@ def test_hubspot_example_on_a_hubspot_export():
     assert nps["response_id"].tolist() == ["330001", "330003", "330004"]
     assert nps["score"].tolist() == [9, 6, 10]
     assert pd.isna(nps["contact_id"][2])
+    meetings = p.interactions  # outcome: no-show and canceled are attended = false
+    assert meetings["attended"].tolist() == [True, False, False, pd.NA, pd.NA]
+    assert meetings["channel"].astype(str).tolist() == [
+        "steering_committee",
+        "meeting",
+        "workshop",
+        "meeting",
+        "workshop",
+    ]  # row 4: the default
+    assert meetings["client_attendees"].tolist()[0] == 4
 
 
 def test_examples_are_valid_mappings():

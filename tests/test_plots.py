@@ -150,6 +150,20 @@ def test_interactions_chart_has_one_bar_per_month(activity):
     assert (axes.get_xlabel(), axes.get_ylabel()) == ("Mois", "Interactions")
 
 
+def test_interactions_chart_marks_the_missed_meetings(activity):
+    missed = [0] * 10 + [2, 1]
+    figure = plots.interactions_chart(activity.assign(missed_meetings=missed), "en")
+    (axes,) = figure.axes
+    heights = [p.get_height() for p in axes.patches]
+    assert heights == activity["interactions"].tolist() + missed
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Meetings the client missed"]
+    red = [t.get_text() for t in axes.texts if t.get_text()][-2:]
+    assert red == ["2", "1"]
+    unmarked = plots.interactions_chart(activity.assign(missed_meetings=0), "fr")
+    assert unmarked.axes[0].get_legend() is None
+    assert len(unmarked.axes[0].patches) == 12
+
+
 def test_pipeline_chart_by_stage(pipeline):
     figure = plots.pipeline_chart(pipeline, "en")
     (axes,) = figure.axes

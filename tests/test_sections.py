@@ -351,7 +351,9 @@ def test_ranking_by_potential_with_alert_counts(portfolio_tables):
     assert ranking["account_id"].tolist() == expected
     assert ranking["rank"].tolist() == [1, 2]
     w1 = ranking.set_index("account_id").loc["W1"]
-    assert w1["alerts"] == 3 and w1["high_alerts"] == 2  # nps_drop and critical_tickets
+    # high: nps_drop and critical_tickets; medium: slipped_deals, enthusiasm_drop and
+    # no_steering_committee (v1.1, J8)
+    assert w1["alerts"] == 5 and w1["high_alerts"] == 2
 
 
 def test_ranking_table_links_and_escapes(portfolio_tables):
@@ -405,6 +407,61 @@ def test_portfolio_header_tiles(portfolio_tables, bundle):
     block = sections.portfolio_header(portfolio_tables, read_meta(bundle), "fr")
     assert "2 comptes revus le 30 juin 2026" in block
     assert 'Comptes à risque élevé</div><div class="ak-tile-value">1<' in block
+
+
+def test_portfolio_header_counts_strategic_accounts_without_a_steering_committee(
+    portfolio_tables, bundle
+):
+    from acctkit.report import read_meta
+
+    # W1 is strategic and held none in the window (J8 was missed); W2 is "key".
+    assert tables.portfolio_totals(portfolio_tables)["without_steering_committee"] == 1
+    block = sections.portfolio_header(portfolio_tables, read_meta(bundle), "en")
+    assert (
+        "Strategic accounts without a steering committee (90 days)</div>"
+        '<div class="ak-tile-value">1<' in block
+    )
+    french = sections.portfolio_header(portfolio_tables, read_meta(bundle), "fr")
+    assert "Comptes stratégiques sans comité de pilotage (90 jours)" in french
+    none = {
+        **portfolio_tables,
+        "kpis": portfolio_tables["kpis"].assign(steering_committee_expected=False),
+    }
+    assert tables.portfolio_totals(none)["without_steering_committee"] is None
+
+
+def test_relationship_table_shows_meetings_and_enthusiasm_against_the_previous_review(w1):
+    # On 2026-05-31 (previous review) the window is (03-02, 05-31]: no meeting (attendance
+    # and attendees n/a), ratings J2 3 and J5 5 -> 4.0; the window before, (12-02, 03-02],
+    # holds one rating (J4) -> n/a, and so is the drift.
+    changes = tables.kpi_changes(w1, "relationship")
+    rows = changes.loc[
+        [
+            "meeting_attendance_pct",
+            "client_attendees_mean",
+            "steering_committees",
+            "sentiment",
+            "sentiment_prev",
+            "sentiment_drift",
+        ]
+    ]
+    np.testing.assert_array_equal(rows["value"], [50.0, 3.0, 0.0, 3.5, 5.0, -1.5])
+    np.testing.assert_array_equal(rows["previous"], [np.nan, np.nan, 0.0, 4.0, np.nan, np.nan])
+    assert "steering_committee_expected" not in changes.index  # not a catalogue KPI
+    block = sections.kpi_table(w1, "relationship", "fr")
+    assert "Participation aux réunions" in block and f"50,0{NBSP}%" in block
+    assert "Enthousiasme du client" in block and "3,5 / 5" in block
+    english = sections.kpi_table(w1, "relationship", "en")
+    assert "Steering committees held" in english and "Enthusiasm drift" in english
+    assert "<td>-1.5</td>" in english or ">-1.5<" in english
+
+
+def test_a_missed_meeting_is_apart_in_the_activity_and_meets_no_contact(w1):
+    june = w1.activity[w1.activity["month"] == pd.Timestamp("2026-06-30")].iloc[0]
+    assert june["interactions"] == 1 and june["missed_meetings"] == 1  # J1; J8 missed
+    assert w1.activity["missed_meetings"].sum() == 1
+    k1 = w1.contacts.set_index("contact_id").loc["K1"]
+    assert k1["interactions_window"] == 1 and k1["last_interaction"] == pd.Timestamp("2026-06-10")
 
 
 def test_failed_reports_section(portfolio_tables):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from acctkit.data import load_portfolio
-from acctkit.kpis import CATALOGUE_COLUMNS, compute_kpis, kpi_history
+from acctkit.kpis import CATALOGUE_COLUMNS, compute_alerts, compute_kpis, kpi_history
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "worked-example"
 if not EXAMPLE.exists():  # the spec's copy, until the fixture is committed
@@ -18,9 +18,14 @@ if not EXAMPLE.exists():  # the spec's copy, until the fixture is committed
 
 @pytest.fixture(scope="module")
 def expected() -> pd.DataFrame:
-    return pd.read_csv(
-        EXAMPLE / "expected_kpis_2026-06-30.csv", dtype={"account_id": str}
-    ).set_index("account_id")
+    """The v1 columns (``expected_kpis``, unchanged by J8) and the v1.1 meeting and
+    enthusiasm columns (``expected_engagement``), side by side."""
+    v1, v1_1 = (
+        pd.read_csv(EXAMPLE / name, dtype={"account_id": str}).set_index("account_id")
+        for name in ("expected_kpis_2026-06-30.csv", "expected_engagement_2026-06-30.csv")
+    )
+    assert not set(v1.columns) & set(v1_1.columns)
+    return v1.join(v1_1)
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +70,21 @@ def test_history_ends_with_the_same_values(portfolio, kpis):
     pd.testing.assert_frame_equal(
         last.drop(columns=["account_id", "as_of"]).set_axis(kpis.index), kpis
     )
+
+
+# --- v1.1: meetings and enthusiasm (J8, a steering committee the client missed) -------------
+
+
+def test_the_example_holds_a_missed_steering_committee(portfolio):
+    j8 = portfolio.interactions.set_index("interaction_id").loc["J8"]
+    assert j8["channel"] == "steering_committee" and j8["attended"] is np.False_
+
+
+def test_the_two_new_alerts_fire_on_w1_only(kpis):
+    alerts = compute_alerts(kpis)
+    fired = alerts[alerts["code"].isin(["enthusiasm_drop", "no_steering_committee"])]
+    pairs = zip(fired["account_id"].astype(str), fired["code"].astype(str), strict=True)
+    assert sorted(pairs) == [
+        ("W1", "enthusiasm_drop"),
+        ("W1", "no_steering_committee"),
+    ]

@@ -140,6 +140,8 @@ COLUMN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "activity date",
             "date",
             "start date",
+            "start",
+            "start date/time",
             "due date",
             "created date",
             "date de l'activite",
@@ -147,6 +149,8 @@ COLUMN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": ("activity type", "type", "task subtype", "channel", "engagement type", "canal"),
         "direction": ("direction", "call direction"),
         "response_hours": ("response hours", "response time (h)"),
+        "client_attendees": ("client attendees", "number of attendees", "participants client"),
+        "sentiment": ("sentiment", "client mood", "client sentiment", "enthousiasme"),
     },
     "opportunities": {
         "opportunity_id": ("opportunity id", "deal id", "record id", "id", "id opportunite"),

@@ -15,7 +15,8 @@ Contract of the frames a ``Portfolio`` holds (what every KPI / model function ma
   them stay categorical.
 - Other ids and free text: pandas strings (missing = NaN). IDs are never parsed as numbers.
 - Dates: ``datetime64[ns]``, NaT when blank. Floats: ``float64``. Integers (scores,
-  influence): nullable ``Int64``. Booleans: numpy ``bool`` (blank = False).
+  influence): nullable ``Int64``. Booleans: numpy ``bool`` (blank = False), except the
+  flags without a default (``interactions.attended``): nullable ``boolean`` (blank = <NA>).
 - Enums: Categoricals whose categories are the schema's values in the schema's order
   (``level``, ``severity`` and ``stage`` are ordered).
 - Defaults are applied: contacts.role ``other``, contacts.is_key False, actions.status

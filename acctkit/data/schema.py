@@ -41,6 +41,8 @@ class Column:
     ``kind`` is one of ``id``, ``str``, ``float``, ``int``, ``date``, ``bool``, ``enum``.
     ``required``: the column must be in the file and no value may be blank.
     ``ref``: ``"table.column"`` this id must exist in.
+    ``default``: for a ``bool`` column, the value of a blank cell; without one (None) a
+    blank flag is unknown and the column is a nullable ``boolean``.
     ``free_text``: a ``str`` column kept as written (only trimmed); other ids and strings
     are labels, whose inner runs of spaces are collapsed so that they match across files.
     """
@@ -135,6 +137,10 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("response_hours", "float", minimum=0),
                 Column("co_construction", "bool", default=False),
                 Column("introduction", "bool", default=False),
+                # v1.1, optional: blank is unknown (a flag without a default stays <NA>).
+                Column("attended", "bool"),
+                Column("client_attendees", "int", minimum=0),
+                Column("sentiment", "int", minimum=1, maximum=5),
             ),
             date_column="occurred_on",
         ),

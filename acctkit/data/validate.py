@@ -161,6 +161,8 @@ def _did_you_mean(name: str, candidates: list[str]) -> str:
 
 
 def _absent_column(column: Column, n: int) -> pd.Series:
+    if column.kind == "bool" and column.default is None:
+        return pd.Series(pd.NA, index=range(n), dtype="boolean")
     if column.kind == "bool":
         return pd.Series(np.full(n, bool(column.default)), dtype=bool)
     if column.kind == "date":
@@ -214,6 +216,8 @@ def _parse_column(
                 name,
                 bad,
             )
+        if column.default is None:  # an optional flag: blank is unknown, not false
+            values = values.astype("boolean").mask(blank)
     elif column.kind == "date":
         values, bad = parse.date(raw, date_order, serial=table.serial_dates)
         if bad.any():

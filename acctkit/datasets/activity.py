@@ -32,6 +32,7 @@ from acctkit.datasets.vocabulary import (
     _ACTION_LEAD_DAYS,
     _ACTION_TITLES,
     _ALL_OWNERS,
+    _CALL,
     _CANCELLED,
     _CHANNEL_SHARE,
     _CRITICAL,
@@ -40,11 +41,17 @@ from acctkit.datasets.vocabulary import (
     _HIGH,
     _IN_PROGRESS,
     _INBOUND,
+    _MEETING,
+    _MEETING_CODES,
+    _MOOD_LEAD_MONTHS,
     _OUTBOUND,
     _PLANNED,
     _RESOLUTION_DAYS,
     _SEVERITY_SHARE,
+    _STEERING_COMMITTEE,
+    _STRATEGIC,
     _TICKET_CATEGORIES,
+    _WORKSHOP,
 )
 
 
@@ -68,17 +75,95 @@ def _interactions(
     direction = np.where(rng.random(size) < 0.05, -1, direction)
     answered = (direction == _OUTBOUND) & (rng.random(size) < 0.8)
     hours = np.round(rng.lognormal(np.log(10.0) - 0.6 * health, 0.8), 1)
-    return pd.DataFrame(
+    channel = _choice(rng, _CHANNEL_SHARE, size)
+    # Steering committees are held with strategic accounts only; elsewhere it is a meeting.
+    strategic = profile.tier[account] == _STRATEGIC
+    channel = np.where((channel == _STEERING_COMMITTEE) & ~strategic, _MEETING, channel)
+    held = pd.DataFrame(
         {
             "interaction_id": _ids("I", size, 7),
             "account_id": _take(account_ids, account),
             "contact_id": _take(contacts.ids, contact),
             "occurred_on": _dates(day),
-            "channel": _labels(CHANNELS, _choice(rng, _CHANNEL_SHARE, size)),
+            "channel": _labels(CHANNELS, channel),
             "direction": _labels(DIRECTIONS, direction),
             "response_hours": np.where(answered, hours, np.nan),
             "co_construction": rng.random(size) < _sigmoid(-1.6 + 0.9 * health),
             "introduction": rng.random(size) < _sigmoid(-2.6 + 0.9 * health),
+        }
+    )
+    # The meeting columns (v1.1) come from a generator of their own, so that every other
+    # column and table stays what it was for the same seed.
+    mood = rng.spawn(1)[0]
+    held = held.assign(**_meeting_columns(mood, latent, account, month, channel))
+    missed = _missed_meetings(mood, calendar, latent, profile, contacts, account_ids)
+    return pd.concat([held, missed], ignore_index=True)
+
+
+def _meeting_columns(
+    rng: np.random.Generator,
+    latent: _Latent,
+    account: np.ndarray,
+    month: np.ndarray,
+    channel: np.ndarray,
+) -> dict[str, pd.Series]:
+    """Attendance, client attendees and the team's enthusiasm rating of the exchanges held.
+
+    Enthusiasm follows the health two months ahead: it cools before the decline shows in
+    the other signals, months before a churn."""
+    size = account.size
+    last_month = latent.health.shape[1] - 1
+    ahead = latent.health[account, np.minimum(month + _MOOD_LEAD_MONTHS, last_month)]
+    meeting = np.isin(channel, _MEETING_CODES)
+    recorded = meeting & (rng.random(size) < 0.9)
+    committee = channel == _STEERING_COMMITTEE
+    typical = np.where(committee, 2.5, 1.2) * np.exp(0.3 * ahead)
+    people = np.where(committee, 3, 1) + rng.poisson(typical)
+    counted = meeting & (rng.random(size) < 0.8)
+    rate = np.select([meeting, channel == _CALL], [0.75, 0.35], 0.0)
+    rated = rng.random(size) < rate
+    rating = np.clip(np.round(rng.normal(3.4 + 0.9 * ahead, 0.6)), 1, 5)
+    return {
+        "attended": pd.array(np.where(recorded, True, None), dtype="boolean"),
+        "client_attendees": pd.array(np.where(counted, people, None), dtype="Int64"),
+        "sentiment": pd.array(np.where(rated, rating, None), dtype="Int64"),
+    }
+
+
+def _missed_meetings(
+    rng: np.random.Generator,
+    calendar: _Calendar,
+    latent: _Latent,
+    profile: _Profile,
+    contacts: _Contacts,
+    account_ids: pd.Series,
+) -> pd.DataFrame:
+    """Meetings the client cancelled or did not show up to: rare while all is well, more
+    frequent as the health (two months ahead) falls; steering committees of strategic
+    accounts among them."""
+    months = latent.health.shape[1]
+    ahead = latent.health[:, np.minimum(np.arange(months) + _MOOD_LEAD_MONTHS, months - 1)]
+    rates = 0.8 * profile.activity[:, None] * _sigmoid(-2.2 - 1.8 * ahead)
+    account, month, day = _events(rng, calendar, rates, latent.cutoff)
+    size = account.size
+    strategic = profile.tier[account] == _STRATEGIC
+    channel = np.where(rng.random(size) < 0.8, _MEETING, _WORKSHOP)
+    channel = np.where(strategic & (rng.random(size) < 0.4), _STEERING_COMMITTEE, channel)
+    contact = _active_contact(rng, contacts, account, day, 0.3)
+    return pd.DataFrame(
+        {
+            "interaction_id": _ids("M", size, 7),
+            "account_id": _take(account_ids, account),
+            "contact_id": _take(contacts.ids, contact),
+            "occurred_on": _dates(day),
+            "channel": _labels(CHANNELS, channel),
+            "direction": _labels(DIRECTIONS, np.full(size, _OUTBOUND)),
+            "response_hours": np.full(size, np.nan),
+            "co_construction": np.zeros(size, dtype=bool),
+            "introduction": np.zeros(size, dtype=bool),
+            "attended": pd.array(np.zeros(size, dtype=bool), dtype="boolean"),
+            "client_attendees": pd.array([None] * size, dtype="Int64"),
+            "sentiment": pd.array([None] * size, dtype="Int64"),
         }
     )
 

@@ -158,9 +158,19 @@ def demo_portfolio(
 
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Flags as ``true`` / ``false`` (pandas would write ``True`` / ``False``)."""
-    flags = frame.select_dtypes(include="bool").columns
-    return frame.assign(**{column: np.where(frame[column], "true", "false") for column in flags})
+    """Flags as ``true`` / ``false`` (pandas would write ``True`` / ``False``); an unknown
+    flag (``attended``) as a blank."""
+    flags = frame.select_dtypes(include=["bool", "boolean"]).columns
+    return frame.assign(
+        **{
+            column: np.select(
+                [frame[column].isna().to_numpy(), frame[column].fillna(False).to_numpy(bool)],
+                ["", "true"],
+                "false",
+            )
+            for column in flags
+        }
+    )
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:

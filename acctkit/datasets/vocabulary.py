@@ -12,6 +12,7 @@ import numpy as np
 
 from acctkit.data.schema import (
     ACTION_STATUSES,
+    CHANNELS,
     CRITERIA,
     DIRECTIONS,
     KINDS,
@@ -178,6 +179,12 @@ _ROLE_SHARE = (0.0, 0.10, 0.25, 0.35, 0.30)  # by ROLES; the sponsor is picked a
 _KEY_SHARE_BY_LEVEL = np.array([0.2, 0.35, 0.6, 0.75])
 _RISK_CRITERIA = np.array([criterion.endswith("_risk") for criterion in CRITERIA])
 _INBOUND, _OUTBOUND = DIRECTIONS.index("inbound"), DIRECTIONS.index("outbound")
+_MEETING, _CALL, _WORKSHOP, _STEERING_COMMITTEE = (
+    CHANNELS.index(channel) for channel in ("meeting", "call", "workshop", "steering_committee")
+)
+_MEETING_CODES = (_MEETING, _WORKSHOP, _STEERING_COMMITTEE)  # attendance is about these
+_MOOD_LEAD_MONTHS = 2  # enthusiasm follows the health this many months ahead
+_STRATEGIC = _TIERS.index("strategic")
 _RENEWAL = KINDS.index("renewal")
 _NEGOTIATION = STAGES.index("negotiation")  # the last open stage; open stages come first
 _WON, _LOST = STAGES.index("closed_won"), STAGES.index("closed_lost")

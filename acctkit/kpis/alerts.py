@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from acctkit.config import ALERT_CODES, AlertRule, load_config
+from acctkit.format import number
 from acctkit.i18n import Labels, labels
 from acctkit.kpis.engine import ConfigSource
 
@@ -227,6 +228,22 @@ def _low_coverage(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired
     return _simple(rows, coverage, rule.threshold, "medium", message)
 
 
+def _enthusiasm_drop(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired:
+    drift = _number(frame["sentiment_drift"])
+    rows = np.flatnonzero(drift <= rule.threshold)
+    drops = pd.Series([number(abs(value), words.lang, 1) for value in drift[rows]], dtype="string")
+    message = _fill(words.messages["enthusiasm_drop"], abs_value=drops)
+    return _simple(rows, drift, rule.threshold, "medium", message)
+
+
+def _no_steering_committee(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired:
+    expected = frame["steering_committee_expected"].astype("boolean").fillna(False)
+    held = _number(frame["steering_committees"])
+    rows = np.flatnonzero(expected.to_numpy(dtype=bool) & (held == 0))
+    message = pd.Series([words.messages["no_steering_committee"]] * len(rows), dtype="string")
+    return _simple(rows, held, None, "medium", message)
+
+
 def _churn_risk(
     keys: pd.DataFrame, risk: pd.Series | None, threshold: float, words: Labels
 ) -> _Fired | None:
@@ -253,6 +270,8 @@ _RULES: Mapping[str, Callable] = {
     "low_coverage": _low_coverage,
     "overdue_actions": _counted("overdue_actions", "overdue_actions", "medium", False),
     "slipped_deals": _counted("slipped_opportunities", "slipped_deals", "medium", True),
+    "enthusiasm_drop": _enthusiasm_drop,
+    "no_steering_committee": _no_steering_committee,
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
@@ -264,6 +283,8 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "low_coverage": ("coverage_pct",),
     "overdue_actions": ("overdue_actions",),
     "slipped_deals": ("slipped_opportunities",),
+    "enthusiasm_drop": ("sentiment_drift",),
+    "no_steering_committee": ("steering_committee_expected", "steering_committees"),
 }
 
 ALERT_INPUTS: tuple[str, ...] = tuple(

@@ -1,8 +1,10 @@
 """The KPI columns: their order, family and kind (which fixes their dtype).
 
 Order and names follow the catalogue (docs/kpis.md), family by family. A few columns are
-additions to the catalogue (:data:`EXTRA_COLUMNS`): the band of each score and the NPS
-response count and mean scores (the early-warning model's NPS drift is built on those).
+additions to the catalogue (:data:`EXTRA_COLUMNS`): the band of each score, the NPS
+response count and mean scores (the early-warning model's NPS drift is built on those), and
+``steering_committee_expected`` (a strategic account in a portfolio that records steering
+committees: what the ``no_steering_committee`` alert reads).
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "co_construction",
         "introductions",
         "inbound_share_pct",
+        "meeting_attendance_pct",
+        "client_attendees_mean",
+        "steering_committees",
+        "steering_committee_expected",
+        "sentiment",
+        "sentiment_prev",
+        "sentiment_drift",
         "has_sponsor",
         "sponsor_influence",
         "days_since_sponsor_contact",
@@ -96,6 +105,7 @@ EXTRA_COLUMNS = frozenset(
         "nps_responses_prev",
         "nps_mean_score",
         "nps_mean_score_prev",
+        "steering_committee_expected",
     }
 )
 """Columns added to the catalogue's."""
@@ -110,6 +120,7 @@ COUNT_COLUMNS = frozenset(
         "interactions_prev",
         "co_construction",
         "introductions",
+        "steering_committees",
         "days_since_sponsor_contact",
         "business_units_known",
         "business_units_engaged",
@@ -129,6 +140,9 @@ COUNT_COLUMNS = frozenset(
 )
 """Whole numbers: nullable ``Int64`` (``<NA>`` when the table is absent)."""
 
+FLAG_COLUMNS = frozenset({"has_sponsor", "steering_committee_expected"})
+"""Yes / no: nullable ``boolean`` (``<NA>`` when the table is absent)."""
+
 KPI_COLUMNS: tuple[str, ...] = tuple(c for columns in FAMILIES.values() for c in columns)
 """Every column ``compute_kpis`` returns, in order."""
 
@@ -143,7 +157,7 @@ def _kind(column: str) -> str:
         return "segment"
     if column.endswith("_band"):
         return "band"
-    if column == "has_sponsor":
+    if column in FLAG_COLUMNS:
         return "flag"
     return "count" if column in COUNT_COLUMNS else "float"
 

@@ -20,7 +20,7 @@ import pandas as pd
 from acctkit.config import Config, load_config
 from acctkit.data.portfolio import Portfolio
 from acctkit.errors import ConfigError
-from acctkit.kpis import execution, pipeline, potential, relationship
+from acctkit.kpis import execution, meetings, pipeline, potential, relationship
 from acctkit.kpis.columns import KPI_COLUMNS, to_column
 from acctkit.kpis.scores import SCORE_BANDS, SCORE_INPUTS, score_columns
 from acctkit.kpis.windows import as_of_date, as_of_dates, day_numbers
@@ -34,6 +34,8 @@ BLOCKS: tuple[tuple[tuple[str, ...], Block], ...] = (
     (relationship.INTERACTION_COLUMNS, relationship.interaction_counts),
     (relationship.RESPONSE_COLUMNS, relationship.response_times),
     (relationship.CONTACT_COLUMNS + relationship.REACH_COLUMNS, relationship.contact_reach),
+    (meetings.MEETING_COLUMNS, meetings.meeting_attendance),
+    (meetings.SENTIMENT_COLUMNS, meetings.sentiment_scores),
     (pipeline.PIPELINE_COLUMNS, pipeline.pipeline_values),
     (pipeline.ADVANCE_COLUMNS, pipeline.stage_advances),
     (execution.ACTION_COLUMNS, execution.plan_actions),
@@ -41,6 +43,10 @@ BLOCKS: tuple[tuple[tuple[str, ...], Block], ...] = (
     (execution.TICKET_COLUMNS, execution.ticket_counts),
     (execution.FEEDBACK_COLUMNS, execution.irritant_counts),
 )
+
+_FULL_TABLE_BLOCKS = (meetings.meeting_attendance,)
+"""The blocks that read the meetings the client missed; every other block reads
+:func:`acctkit.kpis.meetings.exchanges`."""
 
 _DERIVED = {
     "segment": ("potential_score",),
@@ -129,9 +135,11 @@ def kpis_at(
 
     values: dict[str, np.ndarray] = {}
     needed = _with_inputs(wanted)
+    held = meetings.exchanges(portfolio)  # a missed meeting counts in attendance only
     for block_columns, block in BLOCKS:
         if needed.intersection(block_columns):
-            values.update(block(portfolio, days, window, config))
+            source = portfolio if block in _FULL_TABLE_BLOCKS else held
+            values.update(block(source, days, window, config))
     values.update(score_columns(values, config))
 
     n_accounts, n_dates = len(portfolio.accounts), len(stamps)

@@ -8,7 +8,8 @@ Features at a date t (same as-of rules as the KPIs; nothing dated after t is use
 - ``open_critical_tickets``: critical tickets opened by t and not closed by t
 
 All dates are evaluated at once by the KPI engine (``kpis_at``), so 36 snapshot dates
-cost about one pass over each table.
+cost about one pass over each table. A meeting the client missed (``attended`` false) is
+no interaction here either: the engine leaves it out of every feature.
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ def build_panel(portfolio, as_of, *, horizon_days: int = 180, window_days: int =
     leaves the panel once it has churned.
     """
     from acctkit.errors import ModelError
+    from acctkit.kpis.meetings import exchanges
 
     as_of = as_of_date(as_of)
     if portfolio.outcomes is None:
         raise ModelError("the portfolio has no outcomes table: the model has nothing to learn")
-    first = _first_event(portfolio, as_of)
+    first = _first_event(exchanges(portfolio), as_of)  # a missed meeting is no event
     if first is None:
         raise ModelError(f"the portfolio has no dated event on or before {as_of.date()}")
     start = first + pd.Timedelta(days=2 * window_days)

@@ -41,9 +41,15 @@ from acctkit.modeling.evaluation import (
 from acctkit.modeling.misses import catch_summary, miss_profile, missed_outcomes, outcome_catch
 from acctkit.modeling.panel import feature_summary, label_balance
 from acctkit.modeling.thresholds import SWEEP_THRESHOLDS, threshold_sweep
-from acctkit.modeling.whatif import EXTRA_FEATURES, FeatureWhatIf, add_kpi_features
+from acctkit.modeling.whatif import (
+    ENGAGEMENT_FEATURES,
+    EXTRA_FEATURES,
+    FeatureWhatIf,
+    add_kpi_features,
+)
 
 __all__ = [
+    "ENGAGEMENT_FEATURES",
     "EXTRA_FEATURES",
     "SCORERS",
     "SWEEP_THRESHOLDS",

@@ -33,6 +33,7 @@ SWEEP_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "low_coverage": (20, 30, 40, 50, 60, 70, 80, 90),
     "overdue_actions": (1, 2, 3, 4, 5, 6, 8),
     "slipped_deals": (1, 2, 3, 4, 5),
+    "enthusiasm_drop": (-2.0, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25),
 }
 """The numeric rules of the catalogue and the thresholds swept by default (the configured
 threshold is always added)."""
@@ -46,6 +47,7 @@ FIRES_WHEN = {
     "low_coverage": ("coverage_pct", "<"),
     "overdue_actions": ("overdue_actions", ">="),
     "slipped_deals": ("slipped_opportunities", ">="),
+    "enthusiasm_drop": ("sentiment_drift", "<="),
 }
 """Per rule, the KPI its threshold applies to and how (the rule fires when ``KPI <op>
 threshold``; ``nps_drop`` also needs ``min_responses`` answers in both periods,

@@ -1,4 +1,5 @@
-"""What if the early-warning model also watched coverage, the sponsor and overdue actions?
+"""What if the early-warning model also watched coverage, the sponsor and overdue actions,
+or the client's enthusiasm and meeting attendance?
 
 :class:`FeatureWhatIf` adds KPI columns to the model's panel (each computed by the KPI
 engine at the snapshot's own date, so nothing after it leaks in), fits a pipeline of the
@@ -21,6 +22,9 @@ from acctkit.modeling.evaluation import precision_at_k
 
 EXTRA_FEATURES = ("coverage_pct", "has_sponsor", "overdue_actions")
 """KPIs a relationship manager watches that the catalogue's model does not use."""
+ENGAGEMENT_FEATURES = ("sentiment_drift", "meeting_attendance_pct")
+"""The client's mood (catalogue v1.1): enthusiasm drift and meeting attendance, candidates
+kept out of the default model until the hold-out shows they help (docs/early-warning.md)."""
 
 
 def add_kpi_features(

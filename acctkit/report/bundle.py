@@ -22,13 +22,14 @@ from acctkit.config import load_config
 from acctkit.errors import ReportError
 from acctkit.i18n import catalogue_digest, languages
 from acctkit.kpis import compute_alerts, kpis_at
+from acctkit.kpis.meetings import exchanges, missed_meetings
 from acctkit.kpis.pipeline import opportunities_at
 from acctkit.kpis.scores import score_breakdown
 from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 2: the meeting and enthusiasm KPIs; 3: the alerts' back-test
 PORTFOLIO_TABLES = ("backtest",)
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
@@ -223,7 +224,7 @@ def _contacts(portfolio, date: pd.Timestamp, window: int) -> pd.DataFrame:
     active = contacts[~(contacts["left_on"] <= date)]
     seen = pd.DataFrame(columns=["interactions_window", "last_interaction"])
     if portfolio.interactions is not None:
-        met = portfolio.interactions
+        met = exchanges(portfolio).interactions  # a missed meeting meets nobody
         met = met[met["contact_id"].notna() & (met["occurred_on"] <= date)]
         in_window = met["occurred_on"] > date - pd.Timedelta(days=window)
         seen = (
@@ -238,16 +239,21 @@ def _contacts(portfolio, date: pd.Timestamp, window: int) -> pd.DataFrame:
 
 
 def _activity(portfolio, date: pd.Timestamp, months: int) -> pd.DataFrame:
-    """Per account and month (the last ``months`` months to D): interactions, irritants,
-    NPS answers and their mean score."""
+    """Per account and month (the last ``months`` months to D): interactions (the meetings
+    the client missed apart, ``missed_meetings``), irritants, NPS answers and their mean
+    score."""
     ends = month_ends(date + pd.offsets.MonthEnd(0), months)
     periods = ends.to_period("M")
     grid = pd.MultiIndex.from_product(
         [portfolio.account_ids, periods], names=["account_id", "month"]
     )
     out = pd.DataFrame(index=grid)
+    missed = None
+    if portfolio.interactions is not None:
+        missed = portfolio.interactions[missed_meetings(portfolio.interactions)]
     sources = {
-        "interactions": (portfolio.interactions, "occurred_on", None),
+        "interactions": (exchanges(portfolio).interactions, "occurred_on", None),
+        "missed_meetings": (missed, "occurred_on", None),
         "irritants": (portfolio.feedback, "recorded_on", ("kind", "irritant")),
         "nps_responses": (portfolio.nps_responses, "responded_on", None),
     }

@@ -279,6 +279,10 @@ def portfolio_header(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: st
         ),
         _tile(report["high_risk_accounts"], cells.text(high_risk, lang)),
         _tile(report["high_alert_accounts"], number(totals["high_alert_accounts"], lang)),
+        _tile(
+            fill(report["without_steering_committee"], lang, window=meta["window_days"]),
+            cells.text(totals["without_steering_committee"], lang),
+        ),
     ]
     return block(stylesheet(), tag("p", sentence), tag("div", boxes, "ak-tiles"))
 

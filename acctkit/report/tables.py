@@ -56,9 +56,19 @@ MONEY = frozenset(
     }
 )
 SCALES = frozenset(
-    {"strategic_fit", "ecosystem_influence", "risk_level", "max_risk", "sponsor_influence"}
+    {
+        "strategic_fit",
+        "ecosystem_influence",
+        "risk_level",
+        "max_risk",
+        "sponsor_influence",
+        "sentiment",
+        "sentiment_prev",
+    }
 )
-"""KPIs on the assessments' 1-5 scale."""
+"""KPIs on a 1-5 scale (the assessments', the enthusiasm ratings')."""
+MEANS = frozenset({"client_attendees_mean", "sentiment_drift"})
+"""Counts or points shown with one decimal (a mean of whole numbers, a difference of two)."""
 
 LOWER_IS_BETTER = frozenset(
     {
@@ -75,7 +85,15 @@ LOWER_IS_BETTER = frozenset(
     }
 )
 NEUTRAL = frozenset(
-    {"tam", "whitespace", "interactions_prev", "actions_due", "nps_prev", "irritants_prev"}
+    {
+        "tam",
+        "whitespace",
+        "interactions_prev",
+        "actions_due",
+        "nps_prev",
+        "irritants_prev",
+        "sentiment_prev",
+    }
 )
 """KPIs whose rise is neither good nor bad news by itself (context, or the period before)."""
 
@@ -99,6 +117,8 @@ def kpi_format(column: str) -> tuple[str, int]:
         return "flag", 0
     if column == "depth_level":
         return "depth", 0
+    if column in MEANS:
+        return "count", 1
     return "count", 0
 
 
@@ -418,7 +438,9 @@ def segment_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def portfolio_totals(tables: Mapping[str, pd.DataFrame]) -> dict:
     """Headline numbers of the portfolio: accounts, revenue, mean health score, accounts at
-    high early-warning risk (None without a model) and accounts with a high alert."""
+    high early-warning risk (None without a model), accounts with a high alert, and
+    strategic accounts without a steering committee in the window (None when the portfolio
+    records no steering committee)."""
     kpis, risk, alerts = tables["kpis"], _risk(tables), tables["alerts"]
     high_alert = alerts.loc[alerts["severity"].astype("object") == "high", "account_id"]
     return {
@@ -427,7 +449,19 @@ def portfolio_totals(tables: Mapping[str, pd.DataFrame]) -> dict:
         "mean_health": float(kpis["health_score"].mean()),
         "high_risk_accounts": int((risk["risk_band"] == "high").sum()) if len(risk) else None,
         "high_alert_accounts": int(high_alert.nunique()),
+        "without_steering_committee": strategic_without_committee(kpis),
     }
+
+
+def strategic_without_committee(kpis: pd.DataFrame) -> int | None:
+    """Strategic accounts that held no steering committee in the window, in a portfolio
+    that records steering committees (what ``no_steering_committee`` fires on, whether the
+    alert is enabled or not); None when no account is expected to hold one."""
+    expected = kpis["steering_committee_expected"].astype("boolean").fillna(False)
+    if not expected.any():
+        return None
+    held = pd.to_numeric(kpis["steering_committees"], errors="coerce")
+    return int((expected & (held == 0)).sum())
 
 
 def parse_links(account_links: str | Mapping[str, str] | None) -> dict[str, str]:
