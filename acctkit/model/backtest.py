@@ -145,7 +145,7 @@ def _active(portfolio, kpis: pd.DataFrame) -> np.ndarray:
 def _early_warning(portfolio, dates, kpis, horizon_days: int, config):
     """The early-warning probability and band of each row, from a model fitted at the first
     month-end (labels known by then); ``(None, reason)`` when it cannot be fitted."""
-    from acctkit.model.early_warning import EarlyWarningModel, risk_band
+    from acctkit.model.early_warning import EarlyWarningModel, risk_band, risk_history
 
     try:
         model = EarlyWarningModel(horizon_days=horizon_days).fit(portfolio, dates[0])
@@ -158,19 +158,8 @@ def _early_warning(portfolio, dates, kpis, horizon_days: int, config):
             ),
             str(error),
         )
-    pieces = []
-    for date in dates:
-        probability = model.predict_proba(portfolio, date)
-        pieces.append(
-            pd.DataFrame(
-                {
-                    "account_id": probability.index.astype(str),
-                    "as_of": date,
-                    "risk_probability": probability.to_numpy(),
-                }
-            )
-        )
-    scored = pd.concat(pieces, ignore_index=True)
+    scored = risk_history(model, portfolio, dates)  # every month-end in one pass
+    scored["account_id"] = scored["account_id"].astype(str)
     keys = pd.DataFrame({"account_id": kpis["account_id"].astype(str), "as_of": kpis["as_of"]})
     risk = keys.merge(scored, on=["account_id", "as_of"], how="left")
     risk["band"] = risk_band(risk["risk_probability"], config, model.base_rate_).astype(object)
