@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from acctkit.data import parse
 from acctkit.data.exports import read_mapped_tables
 from acctkit.data.mapping import Mapping, read_mapping
 from acctkit.data.portfolio import TABLE_NAMES, Portfolio
@@ -253,10 +254,14 @@ def _categorise(
             elif column.ref in keys and own_key in codes:
                 converted[column.name] = pd.Categorical.from_codes(codes[own_key], keys[column.ref])
             elif column.ref in keys:
-                converted[column.name] = pd.Categorical(frame[column.name], keys[column.ref])
+                found = parse.positions(frame[column.name], keys[column.ref])
+                converted[column.name] = pd.Categorical.from_codes(found, keys[column.ref])
             elif column.kind == "enum":
-                converted[column.name] = pd.Categorical(
-                    frame[column.name], categories=list(column.choices), ordered=column.ordered
+                choices = pd.Index(list(column.choices))
+                converted[column.name] = pd.Categorical.from_codes(
+                    parse.positions(frame[column.name], choices),
+                    categories=list(column.choices),
+                    ordered=column.ordered,
                 )
         out[name] = frame.assign(**converted) if converted else frame
     return out
