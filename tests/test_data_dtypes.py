@@ -144,6 +144,11 @@ def test_numbers_and_dates_in_any_dtype(dtype):
     values, bad = parse.date(days, "dmy")
     assert values.tolist()[:2] == [pd.Timestamp("2026-12-31"), pd.Timestamp("2026-02-01")]
     assert bad.tolist() == [False, False, False, True]  # 31 February is not rolled over
+    mixed = pd.Series(["30/04/2026", "2026-06-15", None], dtype=dtype)
+    assert parse.date(mixed, "dmy")[0].tolist()[:2] == [
+        pd.Timestamp("2026-04-30"),
+        pd.Timestamp("2026-06-15"),
+    ]
     iso = pd.Series(["2026-06-30", "2026-02-30"], dtype=dtype)
     assert parse.date(iso)[1].tolist() == [False, True]
 
@@ -166,3 +171,15 @@ def test_a_csv_with_blank_lines_quoted_line_breaks_and_spaced_ids(tmp_path):
     with pytest.raises(DataValidationError) as caught:
         load_portfolio(folder)
     assert [(p.rows, p.message) for p in caught.value.problems] == [((3, 6), "duplicate id 'W1'")]
+
+
+def test_a_quote_never_closed_is_still_said_when_the_file_ends_with_a_line_break(tmp_path):
+    folder = tmp_path / "portfolio"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text('account_id,name\nW1,"Northwind\n', encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(folder)
+    assert [p.message for p in caught.value.problems] == [
+        "the quoted value that starts on row 2 is never closed (no closing '\"'): the file "
+        "may be cut short, or a quote is missing"
+    ]

@@ -256,12 +256,9 @@ def _categorise(
             elif column.ref in keys:
                 found = parse.positions(frame[column.name], keys[column.ref])
                 converted[column.name] = pd.Categorical.from_codes(found, keys[column.ref])
-            elif column.kind == "enum":
-                choices = pd.Index(list(column.choices))
-                converted[column.name] = pd.Categorical.from_codes(
-                    parse.positions(frame[column.name], choices),
-                    categories=list(column.choices),
-                    ordered=column.ordered,
+            elif column.kind == "enum" and frame[column.name].dtype != "category":  # absent
+                converted[column.name] = pd.Categorical(
+                    frame[column.name], categories=list(column.choices), ordered=column.ordered
                 )
         out[name] = frame.assign(**converted) if converted else frame
     return out

@@ -363,7 +363,8 @@ def _every_date_in_arrow(strings: pd.Series, fmt: str) -> pd.Series | None:
             days = pc.cast(arrow, pa.date32())
         else:  # strptime rolls 31/02 over to March: keep it only when it writes back the same
             days = pc.strptime(arrow, format=fmt, unit="s", error_is_null=True)
-            if not pc.all(pc.equal(pc.strftime(days, format=fmt), arrow)).as_py():
+            same = pc.equal(pc.strftime(days, format=fmt), arrow).fill_null(False)
+            if not pc.all(pc.or_(same, pc.is_null(arrow))).as_py():
                 return None
     except pa.ArrowInvalid:
         return None

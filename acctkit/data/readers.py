@@ -348,6 +348,9 @@ def _arrow_grid(utf8: bytes, separator: str) -> pa.Table | None:
     count than the first, or the text is not UTF-8."""
     import pyarrow.csv as pa_csv
 
+    quoted = b'"' in utf8
+    if quoted and not utf8.endswith((b"\n", b"\r")):  # it may end inside a quoted value
+        return None
     # At least the header's cell count (a quoted separator only adds one): a type for each.
     width = utf8[:_HEADER_BYTES].split(b"\n", 1)[0].count(separator.encode()) + 1
     try:
@@ -358,7 +361,7 @@ def _arrow_grid(utf8: bytes, separator: str) -> pa.Table | None:
                 delimiter=separator,
                 # Only a quoted value can hold a line break; without quotes, Arrow splits
                 # the file at line breaks and parses the parts on every core.
-                newlines_in_values=b'"' in utf8,
+                newlines_in_values=quoted,
                 ignore_empty_lines=False,
             ),
             convert_options=pa_csv.ConvertOptions(
@@ -370,6 +373,10 @@ def _arrow_grid(utf8: bytes, separator: str) -> pa.Table | None:
     except pa.ArrowInvalid:
         return None
     if table.num_rows == 0 or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    # A quote never closed takes the file's last line break into its value (pandas says
+    # where it starts); a closed one leaves it to end the record.
+    if quoted and table.column(table.num_columns - 1)[-1].as_py().endswith(("\n", "\r")):
         return None
     return table
 

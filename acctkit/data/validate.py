@@ -239,13 +239,15 @@ def _parse_column(
     else:
         values = parse.enum(raw)
         blank = values.isna()
-        unknown = values.notna() & ~values.isin(column.choices)
+        codes = parse.positions(values, pd.Index(column.choices))
+        unknown = ~blank & (codes < 0)
         if unknown.any():
             if name in table.value_maps or table.section:
                 _report_unmapped(values, unknown, column, found)
             else:
                 found.add(_enum_message(values[unknown], column), name, unknown)
-        values = values.where(~unknown)
+        categories = pd.Categorical.from_codes(codes, list(column.choices), column.ordered)
+        values = pd.Series(categories, index=values.index)  # an unknown value is missing
         if column.default is not None:
             values = values.fillna(column.default)
     if column.required:
