@@ -1,18 +1,26 @@
-"""Benchmark the KPI engine on synthetic portfolios read from Parquet.
+"""Benchmark loading and the KPI engine on synthetic portfolios.
 
-For each size: generate a portfolio (``acctkit.datasets``), write one Parquet file per table,
-then, in a fresh Python process (so its peak memory is the load + KPIs + history alone),
-load it with ``load_portfolio``, time ``compute_kpis`` and ``kpi_history(months=12)``, and
-print a markdown table.
+For each size: generate a portfolio (``acctkit.datasets``) and write it twice, one Parquet
+file per table and one CSV file per table. Then, each in a fresh Python process (so that its
+peak memory is its own work alone, above the same imports):
+
+- the plain read: every file with ``pandas.read_parquet`` / ``pandas.read_csv(engine="pyarrow")``;
+- the load: ``load_portfolio`` on the same folder (reading, parsing, validating, typing);
+- from Parquet, ``compute_kpis`` and ``kpi_history(months=12)`` on the loaded portfolio.
+
+The plain read and the load are measured in the same run, one after the other, so that
+their ratio holds even when the machine is busy. Prints markdown tables.
 
 Usage::
 
     python benchmarks/bench_kpis.py                      # 1,000 and 10,000 accounts x 36 months
     python benchmarks/bench_kpis.py --sizes 500 --months 24 --repeat 5
 
-Targets (2-core machine): ``compute_kpis`` on 10,000 accounts < 5 s and within 3x the
-Parquet load time; about linear in the number of accounts; ``kpi_history(12)`` at most 4x one
-``compute_kpis``; peak memory of load + KPIs + history at 10,000 accounts < 3 GB.
+Targets (2-core machine): ``load_portfolio`` within 2x the plain read of the same files
+(Parquet, and CSV against Arrow's CSV reader), with a peak memory at most 1.5x the plain
+read's; ``compute_kpis`` on 10,000 accounts < 5 s and within 3x the Parquet load time; about
+linear in the number of accounts; ``kpi_history(12)`` at most 4x one ``compute_kpis``; peak
+memory of load + KPIs + history at 10,000 accounts < 3 GB.
 """
 
 from __future__ import annotations
@@ -27,48 +35,101 @@ import time
 from pathlib import Path
 
 END = "2026-10-31"
+FORMATS = ("parquet", "csv")
 
 
-def write_parquet(n_accounts: int, months: int, folder: Path, seed: int) -> dict[str, int]:
-    """Generate a portfolio and write one Parquet file per table; return rows per table."""
-    from acctkit.datasets import generate_tables
+def write_tables_as(n_accounts: int, months: int, folder: Path, seed: int) -> dict[str, int]:
+    """Generate a portfolio; write it to ``folder/parquet`` and ``folder/csv``; rows per table."""
+    from acctkit.datasets import generate_tables, write_tables
 
     tables = generate_tables(n_accounts=n_accounts, months=months, end=END, seed=seed)
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "parquet").mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        frame.to_parquet(folder / "parquet" / f"{name}.parquet", index=False)
+    write_tables(tables, folder / "csv")
     return {name: len(frame) for name, frame in tables.items()}
 
 
-def measure(folder: Path, repeat: int) -> dict[str, float]:
-    """Load, compute and time in this process; peak memory is this process's maximum RSS."""
+def _peak_mb() -> float:
+    """This process's peak RSS. On Linux from VmHWM: ``ru_maxrss`` would also count the
+    parent's memory at the fork that started this process."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak_kib / 1024 if sys.platform != "darwin" else peak_kib / 1024**2
+
+
+def _best(call, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def measure(job: str, folder: Path, repeat: int) -> dict[str, float]:
+    """One job in this (fresh) process: its best time of ``repeat`` and the peak RSS.
+
+    Every job imports the same modules first, so that the peak memories compare the work.
+    """
+    import pandas as pd
+
     from acctkit.data import load_portfolio
     from acctkit.kpis import compute_kpis, kpi_history
 
-    start = time.perf_counter()
-    portfolio = load_portfolio(folder)
-    load_seconds = time.perf_counter() - start
-
-    def best(call) -> float:
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            call()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    kpis_seconds = best(lambda: compute_kpis(portfolio, END))
-    history_seconds = best(lambda: kpi_history(portfolio, END, months=12))
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {
-        "load_s": load_seconds,
-        "kpis_s": kpis_seconds,
-        "history_s": history_seconds,
-        "peak_mb": peak_kib / 1024 if sys.platform != "darwin" else peak_kib / 1024**2,
-    }
+    start_mb = _peak_mb()
+    files = sorted(folder.iterdir())
+    if job == "plain-parquet":
+        seconds = _best(lambda: [pd.read_parquet(path) for path in files], repeat)
+    elif job == "plain-csv":
+        seconds = _best(lambda: [pd.read_csv(path, engine="pyarrow") for path in files], repeat)
+    elif job == "load":
+        seconds = _best(lambda: load_portfolio(folder), repeat)
+    else:  # "kpis": one load, then the KPI engine
+        portfolio = load_portfolio(folder)
+        return {
+            "kpis_s": _best(lambda: compute_kpis(portfolio, END), repeat),
+            "history_s": _best(lambda: kpi_history(portfolio, END, months=12), repeat),
+            "peak_mb": _peak_mb(),
+        }
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "imports_mb": start_mb}
 
 
-def report(n_accounts: int, months: int, rows: dict[str, int], result: dict[str, float]) -> str:
+def run_child(job: str, folder: Path, repeat: int) -> dict[str, float]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--measure", job, str(folder), "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"{job} on {folder} failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def load_table(results: dict[tuple[int, str], dict[str, dict[str, float]]]) -> str:
+    lines = [
+        "| accounts | format | plain read | load_portfolio | ratio | peak memory: plain read "
+        "| load | ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (n_accounts, fmt), result in results.items():
+        plain, load = result["plain"], result["load"]
+        lines.append(
+            f"| {n_accounts:,} | {fmt} | {plain['seconds']:.2f} s | {load['seconds']:.2f} s "
+            f"| {load['seconds'] / plain['seconds']:.2f}x | {plain['peak_mb']:,.0f} MB "
+            f"| {load['peak_mb']:,.0f} MB | {load['peak_mb'] / plain['peak_mb']:.2f}x |"
+        )
+    imports = max(r["plain"]["imports_mb"] for r in results.values())
+    lines += ["", f"(peak memory is each process's peak RSS; about {imports:,.0f} MB of it is "]
+    lines[-1] += "the imports every process makes first)"
+    return "\n".join(lines) + "\n"
+
+
+def kpi_report(n_accounts: int, months: int, rows: dict[str, int], result: dict) -> str:
     lines = [
         f"### {n_accounts:,} accounts x {months} months",
         "",
@@ -77,14 +138,15 @@ def report(n_accounts: int, months: int, rows: dict[str, int], result: dict[str,
     ]
     lines += [f"| rows: {name} | {count:,} |" for name, count in rows.items()]
     lines += [f"| rows: total | {sum(rows.values()):,} |"]
-    ratio = result["kpis_s"] / result["load_s"]
-    history_ratio = result["history_s"] / result["kpis_s"]
+    load_s = result["load"]["seconds"]
+    ratio = result["kpis"]["kpis_s"] / load_s
+    history_ratio = result["kpis"]["history_s"] / result["kpis"]["kpis_s"]
     lines += [
-        f"| load_portfolio (Parquet) | {result['load_s']:.2f} s |",
-        f"| compute_kpis | {result['kpis_s']:.2f} s ({ratio:.2f}x load) |",
-        f"| kpi_history(months=12) | {result['history_s']:.2f} s "
+        f"| load_portfolio (Parquet) | {load_s:.2f} s |",
+        f"| compute_kpis | {result['kpis']['kpis_s']:.2f} s ({ratio:.2f}x load) |",
+        f"| kpi_history(months=12) | {result['kpis']['history_s']:.2f} s "
         f"({history_ratio:.2f}x compute_kpis) |",
-        f"| peak memory (load + KPIs + history) | {result['peak_mb']:,.0f} MB |",
+        f"| peak memory (load + KPIs + history) | {result['kpis']['peak_mb']:,.0f} MB |",
         "",
     ]
     return "\n".join(lines)
@@ -96,27 +158,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--repeat", type=int, default=3, help="best of N timings (default 3)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument("--no-kpis", action="store_true", help="only the plain read and the load")
+    parser.add_argument("--measure", nargs=2, metavar=("JOB", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.repeat)))
+        job, folder = args.measure
+        print(json.dumps(measure(job, Path(folder), args.repeat)))
         return 0
 
+    loads: dict[tuple[int, str], dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="acctkit-bench-") as tmp:
         for n_accounts in args.sizes:
             folder = Path(tmp) / f"portfolio-{n_accounts}"
-            rows = write_parquet(n_accounts, args.months, folder, args.seed)
-            child = subprocess.run(
-                [sys.executable, __file__, "--measure", str(folder), "--repeat", str(args.repeat)],
-                capture_output=True,
-                text=True,
-            )
-            if child.returncode != 0:
-                print(f"### {n_accounts:,} accounts: failed\n\n```\n{child.stderr}\n```\n")
-                continue
-            result = json.loads(child.stdout.strip().splitlines()[-1])
-            print(report(n_accounts, args.months, rows, result), flush=True)
+            rows = write_tables_as(n_accounts, args.months, folder, args.seed)
+            for fmt in args.formats:
+                files = folder / fmt
+                loads[n_accounts, fmt] = {
+                    "plain": run_child(f"plain-{fmt}", files, args.repeat),
+                    "load": run_child("load", files, args.repeat),
+                }
+            if not args.no_kpis and "parquet" in args.formats:
+                result = dict(loads[n_accounts, "parquet"])
+                result["kpis"] = run_child("kpis", folder / "parquet", args.repeat)
+                print(kpi_report(n_accounts, args.months, rows, result), flush=True)
+    print("### Loading: the plain read of the files and load_portfolio\n")
+    print(load_table(loads), flush=True)
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from acctkit.data import parse
 from acctkit.data.exports import read_mapped_tables
 from acctkit.data.mapping import Mapping, read_mapping
 from acctkit.data.portfolio import TABLE_NAMES, Portfolio
@@ -253,8 +254,9 @@ def _categorise(
             elif column.ref in keys and own_key in codes:
                 converted[column.name] = pd.Categorical.from_codes(codes[own_key], keys[column.ref])
             elif column.ref in keys:
-                converted[column.name] = pd.Categorical(frame[column.name], keys[column.ref])
-            elif column.kind == "enum":
+                found = parse.positions(frame[column.name], keys[column.ref])
+                converted[column.name] = pd.Categorical.from_codes(found, keys[column.ref])
+            elif column.kind == "enum" and frame[column.name].dtype != "category":  # absent
                 converted[column.name] = pd.Categorical(
                     frame[column.name], categories=list(column.choices), ordered=column.ordered
                 )

@@ -20,10 +20,13 @@ FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "non", "faux", "f"})
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _THOUSANDS_SPACES_RE2 = r"[\s\x{a0}\x{202f}']"  # the same, in RE2 syntax (pyarrow)
 _SPACE_RUNS = re.compile(r"[\s\u00a0\u202f]+")
-# The same test in RE2 syntax (pyarrow), for the vectorised fast path of ``label``.
+# The cells ``label`` collapses (RE2 syntax, pyarrow): a run of spaces or one control space,
+# NBSP or narrow NBSP; and what it replaces in them: any run of whitespace (Python's ``\s``).
 _SPACE_RUNS_RE2 = r"[\s\x{a0}\x{202f}]{2,}|[\t\n\r\f\v\x{a0}\x{202f}]"
-# Control spaces, and the UTF-8 lead bytes of NBSP (c2 a0) and narrow NBSP (e2 80 af).
-_SPACE_LEAD_BYTES = b"\t\n\r\f\v\xc2\xe2"
+_WHITESPACE_RUN_RE2 = (
+    r"[\t-\r\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+    r"\x{205f}\x{3000}]+"
+)
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3}){2,}(,\d+)?$")
 # A currency sign or ISO code before or after an amount ("€1 234,50", "1,234.50 USD"), and
@@ -63,6 +66,9 @@ def did_you_mean(name: str, candidates) -> str:
 
 def text(raw: pd.Series) -> pd.Series:
     """Cells as stripped strings; blank cells become NaN. Integral floats lose their ``.0``."""
+    strings = arrow_strings(raw)
+    if strings is not None:  # CSV cells, Parquet text: whole-column Arrow kernels
+        return _as_series(_trimmed(strings), raw)
     values = raw
     if pd.api.types.is_float_dtype(values) or values.dtype == object:
         values = values.map(_integral_float_to_int, na_action="ignore")
@@ -75,30 +81,65 @@ def label(raw: pd.Series) -> pd.Series:
     """``text`` with runs of spaces inside a value collapsed: ids and short labels.
 
     ``'Fleet  Manager'`` and ``'Fleet Manager'`` are the same product, and an account name
-    used as an id matches across files however each export spaced it. Only the cells that
-    hold such a run go through the (slow) Python replacement.
+    used as an id matches across files however each export spaced it.
     """
     values = text(raw)
-    strings = pa.array(values, from_pandas=True)
-    if not _may_hold_space_runs(strings):
+    strings = arrow_strings(values)
+    if not _may_hold_whitespace(strings):
         return values
-    needs = _matches(strings, _SPACE_RUNS_RE2)
-    if not needs.any():
+    needs = pc.match_substring_regex(strings, _SPACE_RUNS_RE2).fill_null(False)
+    if not pc.any(needs).as_py():
         return values
-    fixed = values[needs].map(lambda v: _SPACE_RUNS.sub(" ", v))
-    return values.where(~needs, fixed)
+    collapsed = pc.replace_substring_regex(strings, _WHITESPACE_RUN_RE2, " ")
+    return _as_series(pc.if_else(needs, collapsed, strings), values)
 
 
-def _may_hold_space_runs(strings: pa.Array | pa.ChunkedArray) -> bool:
-    """A first look at the raw bytes of all the (trimmed) values at once, several times
-    faster than a regex over millions of ids; a false alarm only costs the exact test."""
-    chunks = strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
-    for chunk in chunks:
-        buffers = chunk.buffers()  # validity, offsets, data (for a string array)
-        raw = buffers[2].to_pybytes() if len(buffers) > 2 and buffers[2] is not None else b""
-        if b"  " in raw or len(raw.translate(None, _SPACE_LEAD_BYTES)) != len(raw):
+def arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array behind a text column (no copy), None when it is not Arrow text."""
+    dtype = values.dtype
+    arrow_text = isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+    if not arrow_text and isinstance(dtype, pd.ArrowDtype):
+        arrow_text = pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(
+            dtype.pyarrow_dtype
+        )
+    return pa.chunked_array(values.array.__arrow_array__()) if arrow_text else None
+
+
+def _as_series(strings: pa.ChunkedArray, like: pd.Series) -> pd.Series:
+    return pd.Series(pd.array(strings, dtype="str"), index=like.index, name=like.name)
+
+
+def _trimmed(strings: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Cells without surrounding whitespace; empty ones null. Ids and codes hold no space at
+    all: a look at their bytes saves the trimming (and keeps the file's buffers)."""
+    if _may_hold_whitespace(strings):
+        strings = pc.utf8_trim_whitespace(strings)
+    empty = pc.equal(pc.binary_length(strings), 0)
+    if pc.any(empty).as_py():
+        strings = pc.if_else(empty, pa.scalar(None, strings.type), strings)
+    return strings
+
+
+def _any_byte_outside(strings: pa.ChunkedArray, low: int, high: int) -> bool:
+    """Whether a byte of the text lies outside ``low``..``high``: the smallest and largest
+    bytes of all the cells at once (many times faster than a regex over millions of ids).
+    A byte of another character (a false alarm) only costs the exact test."""
+    for chunk in strings.chunks:
+        if len(chunk) == 0 or chunk.null_count == len(chunk):
+            continue
+        _, offsets, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
+        data = np.frombuffer(data[int(ends[0]) : int(ends[1])], dtype=np.uint8)
+        if len(data) and (data.min() < low or data.max() > high):
             return True
     return False
+
+
+def _may_hold_whitespace(strings: pa.ChunkedArray) -> bool:
+    """Whitespace is an ASCII control or space (up to 0x20), or a character whose UTF-8
+    lead byte is 0xc2 (U+0085, U+00A0) or above (U+1680, U+2000-U+205F, U+3000)."""
+    return _any_byte_outside(strings, 0x21, 0xC1)
 
 
 def _matches(strings: pd.Series | pa.Array | pa.ChunkedArray, re2_pattern: str) -> np.ndarray:
@@ -110,6 +151,30 @@ def _matches(strings: pd.Series | pa.Array | pa.ChunkedArray, re2_pattern: str) 
     return np.asarray(found.fill_null(False), dtype=bool)
 
 
+def has_duplicates(values: pd.Series) -> bool:
+    """Whether a value appears twice (blanks aside). Ids in increasing order, as exports
+    often list them, are told apart by one comparison of neighbours; others are hashed."""
+    strings = arrow_strings(values)
+    if strings is None:
+        return bool(values.dropna().duplicated().any())
+    strings = strings.drop_null()
+    if len(strings) < 2:
+        return False
+    if pc.all(pc.less(strings[:-1], strings[1:])).as_py():
+        return False
+    return len(pc.unique(strings)) < len(strings)
+
+
+def positions(values: pd.Series, keys: pd.Index) -> np.ndarray:
+    """The position of each value among ``keys`` (unique, no blank); -1 where a value is
+    blank or not among them. A hash join in Arrow for text, ``get_indexer`` otherwise."""
+    strings = arrow_strings(values)
+    if strings is None or arrow_strings(keys.to_series()) is None:
+        return keys.get_indexer(values)
+    found = pc.index_in(strings, value_set=arrow_strings(keys.to_series()).combine_chunks())
+    return found.fill_null(-1).to_numpy()
+
+
 def _integral_float_to_int(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -118,6 +183,8 @@ def _integral_float_to_int(value):
 
 def is_blank(raw: pd.Series) -> pd.Series:
     """True where a cell is empty or only whitespace."""
+    if arrow_strings(raw) is not None:
+        return text(raw).isna()
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
         return raw.isna() | (raw.astype(str).str.strip() == "")
     return raw.isna()
@@ -125,14 +192,14 @@ def is_blank(raw: pd.Series) -> pd.Series:
 
 def number(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     """Floats from numbers or text with ``.``/``,`` decimal marks and thousands separators."""
-    blank = is_blank(raw)
     if pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64"), pd.Series(False, index=raw.index)
     if pd.api.types.is_numeric_dtype(raw):
         values = raw.astype("float64")
         bad = ~(values.abs() < LARGEST_NUMBER) & values.notna()  # inf and huge values
-        return values.where(~bad), bad
+        return (values.where(~bad) if bad.any() else values), bad
     strings = text(raw)
+    blank = strings.isna()
     fast = _to_numeric(strings, decimal)
     slow = fast.isna() & ~blank
     if slow.any():  # thousands written with spaces ('1 234,50'): still vectorised
@@ -164,6 +231,12 @@ def too_large(raw: pd.Series, bad: pd.Series, decimal: str = ".") -> pd.Series:
 def _to_numeric(strings: pd.Series, decimal: str) -> pd.Series:
     if decimal != ".":
         strings = strings.str.replace(decimal, ".", regex=False)
+    arrow = arrow_strings(strings)
+    if arrow is not None:
+        try:  # every cell a plain number: Arrow reads them as pandas would, without objects
+            return pd.Series(pc.cast(arrow, pa.float64()).to_numpy(), index=strings.index)
+        except pa.ArrowInvalid:
+            pass
     return pd.to_numeric(strings, errors="coerce")
 
 
@@ -180,6 +253,10 @@ def currencies(raw: pd.Series) -> list[str]:
     if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
         return []
     strings = text(raw)
+    arrow = arrow_strings(strings)
+    # A sign ('$' or above 0x7f) or a code (capitals) outside digits and marks: maybe.
+    if arrow is not None and not _any_byte_outside(arrow, ord("%"), ord("@")):
+        return []
     candidates = pd.unique(strings[_matches(strings, _MAYBE_CURRENCY_RE2)])
     found = set()
     for value in candidates:
@@ -261,6 +338,10 @@ def date(
     # own format first, so that most cells are read in the first (vectorised) pass.
     extra = {"dmy": DAYFIRST_FORMATS, "mdy": MONTHFIRST_FORMATS}.get(order, ())
     formats = (*extra[:1], "%Y-%m-%d", "ISO8601", *extra[1:])
+    for fmt in formats[:2]:
+        every = _every_date_in_arrow(strings, fmt)
+        if every is not None:
+            return every, pd.Series(False, index=raw.index)
     values = pd.to_datetime(strings, format=formats[0], errors="coerce")
     todo = values.isna() & strings.notna()
     for fmt in formats[1:]:
@@ -269,6 +350,26 @@ def date(
         values.loc[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
         todo = values.isna() & strings.notna()
     return values.dt.normalize(), todo & ~blank
+
+
+def _every_date_in_arrow(strings: pd.Series, fmt: str) -> pd.Series | None:
+    """The dates when Arrow reads every cell in ``fmt`` exactly as pandas would (a column
+    written in one format: the common case, and many times faster); None otherwise."""
+    arrow = arrow_strings(strings)
+    if arrow is None:
+        return None
+    try:
+        if fmt == "%Y-%m-%d":  # Arrow's strict ISO date cast refuses 2026-02-30 as pandas
+            days = pc.cast(arrow, pa.date32())
+        else:  # strptime rolls 31/02 over to March: keep it only when it writes back the same
+            days = pc.strptime(arrow, format=fmt, unit="s", error_is_null=True)
+            same = pc.equal(pc.strftime(days, format=fmt), arrow).fill_null(False)
+            if not pc.all(pc.or_(same, pc.is_null(arrow))).as_py():
+                return None
+    except pa.ArrowInvalid:
+        return None
+    seconds = pc.cast(days, pa.timestamp("s")).to_numpy()
+    return pd.Series(seconds, index=strings.index)
 
 
 def _serial_to_timestamp(value):

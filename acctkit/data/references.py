@@ -91,7 +91,7 @@ def check_references(
             if keys.hasnans or not keys.is_unique:  # reported as such: cannot be a target
                 continue
             values = frame[column.name]
-            found = keys.get_indexer(values)
+            found = parse.positions(values, keys)
             codes[f"{name}.{column.name}"] = found
             dangling = (found < 0) & values.notna().to_numpy()
             if dangling.any():

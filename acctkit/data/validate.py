@@ -182,12 +182,15 @@ def _parse_column(
     name = column.name
     if isinstance(raw, pd.DataFrame):  # duplicated header: already reported, read the first
         raw = raw.iloc[:, 0]
-    blank = parse.is_blank(raw)
+    # Blank cells: those read as missing. A number or a date is also missing where it could
+    # not be read (``bad``), so those are told apart; a boolean is never missing.
     if column.kind in ("id", "str"):
         values = parse.text(raw) if column.free_text else parse.label(raw)
+        blank = values.isna()
     elif column.kind in ("float", "int"):
         reader = parse.number if column.kind == "float" else parse.integer
         values, bad = reader(raw, table.decimal)
+        blank = values.isna() & ~bad
         huge = parse.too_large(raw, bad, table.decimal)
         unreadable = bad & ~huge
         if unreadable.any():
@@ -210,6 +213,7 @@ def _parse_column(
             )
     elif column.kind == "bool":
         values, bad = parse.boolean(raw)
+        blank = parse.is_blank(raw)
         if bad.any():
             found.add(
                 f"expected true/false (or yes/no, oui/non, 1/0), got {_examples(raw[bad])}",
@@ -220,6 +224,7 @@ def _parse_column(
             values = values.astype("boolean").mask(blank)
     elif column.kind == "date":
         values, bad = parse.date(raw, date_order, serial=table.serial_dates)
+        blank = values.isna() & ~bad
         if bad.any():
             found.add(
                 f"expected a date YYYY-MM-DD, got {_examples(raw[bad])}"
@@ -237,13 +242,16 @@ def _parse_column(
         values = values.where(~implausible).astype("datetime64[ns]")
     else:
         values = parse.enum(raw)
-        unknown = values.notna() & ~values.isin(column.choices)
+        blank = values.isna()
+        codes = parse.positions(values, pd.Index(column.choices))
+        unknown = ~blank & (codes < 0)
         if unknown.any():
             if name in table.value_maps or table.section:
                 _report_unmapped(values, unknown, column, found)
             else:
                 found.add(_enum_message(values[unknown], column), name, unknown)
-        values = values.where(~unknown)
+        categories = pd.Categorical.from_codes(codes, list(column.choices), column.ordered)
+        values = pd.Series(categories, index=values.index)  # an unknown value is missing
         if column.default is not None:
             values = values.fillna(column.default)
     if column.required:
@@ -359,8 +367,8 @@ def _check_unique(
         if not column.unique:
             continue
         values = frame[column.name]
-        duplicated = values.notna() & values.duplicated(keep=False)
-        if duplicated.any():
+        if parse.has_duplicates(values):  # the rows only on the way to a message
+            duplicated = values.notna() & values.duplicated(keep=False)
             hint = ""
             if column.name in raw.columns and isinstance(raw[column.name], pd.Series):
                 written = raw[column.name][duplicated]
