@@ -84,6 +84,8 @@ def test_every_column_has_the_dtype_the_data_model_documents(generated):
                 assert dtype == "Int64", where
             elif kind == "date":
                 assert dtype == "datetime64[ns]", where
+            elif kind == "yes/no" and where == "interactions.attended":
+                assert dtype == "boolean", where  # blank is unknown, not false
             elif kind == "yes/no":
                 assert dtype == "bool", where
             else:
