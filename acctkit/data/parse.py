@@ -291,9 +291,12 @@ def _parse_number(value: str, decimal: str) -> float:
 
 def integer(raw: pd.Series, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     """Whole numbers (``3`` or ``3.0``) as nullable Int64; ``3.5`` is unreadable."""
+    if pd.api.types.is_integer_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.astype("Int64"), pd.Series(False, index=raw.index)  # Parquet integers
     values, bad = number(raw, decimal)
-    fractional = values.notna() & (values % 1 != 0)
-    bad = bad | fractional
+    array = values.to_numpy(dtype="float64", na_value=np.nan)
+    fractional = np.isinf(array) | (np.isfinite(array) & (np.floor(array) != array))
+    bad = bad | pd.Series(fractional, index=values.index)
     return values.where(~bad).astype("Int64"), bad
 
 
