@@ -310,6 +310,7 @@ def attention(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en
     base_rate = ((meta.get("model") or {}).get("base_rate")) or np.nan
     risk = _risk(tables, lang)[["account_id", "risk_probability", "risk_band"]]
     alerts = tables["alerts"]
+    alerts = alerts[alerts["severity"].astype("object").isin(SEVERITY_RANK)]  # not the low
     message = language_column(alerts, "message", lang)
     alerts = alerts.assign(_rank=alerts["severity"].astype("object").map(SEVERITY_RANK))
     first = alerts.drop_duplicates("account_id")  # the bundle sorts high first, then rule
