@@ -13,7 +13,7 @@ import copy
 import difflib
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,7 +38,26 @@ ALERT_CODES = (
     "churn_risk",
     "enthusiasm_drop",
     "no_steering_committee",
+    "stale_assessments",
 )
+
+ASSESSED_CRITERIA = (
+    "sector_fit",
+    "product_fit",
+    "roadmap_fit",
+    "notoriety",
+    "showcase_effect",
+    "reference_capacity",
+    "political_risk",
+    "dependency_risk",
+    "financial_risk",
+    "operational_risk",
+)
+"""The criteria of the assessments table (``acctkit.data.schema.CRITERIA``, which sits a
+layer above and is checked equal by the tests): the keys ``[assessments.criteria]`` takes."""
+STALE_SCORE_USES = ("count", "omit")
+"""``[assessments] stale_scores``: ``count``, a stale score still counts in the potential
+score (the page says it is stale); ``omit``, it is left out like a missing one."""
 
 DEFAULTS: dict[str, Any] = {
     "windows": {"window_days": 90, "nps_days": 180, "win_rate_days": 365},
@@ -81,6 +100,7 @@ DEFAULTS: dict[str, Any] = {
         "churn_risk": {"enabled": True, "threshold": 0.5},
         "enthusiasm_drop": {"enabled": True, "threshold": -1.0},
         "no_steering_committee": {"enabled": True},
+        "stale_assessments": {"enabled": True, "threshold": 1},
     },
     "stages": {
         "order": [
@@ -104,13 +124,15 @@ DEFAULTS: dict[str, Any] = {
     "risk_bands": {"scale": "relative", "medium": 1.5, "high": 3.0},
     "attention": {"max_accounts": 15},
     "sentiment": {"min_ratings": 2},
+    "assessments": {"valid_days": 180, "stale_scores": "count", "criteria": {}},
 }
 RISK_SCALES = ("relative", "absolute")
 """``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
 rate (the model's share of snapshots with an outcome ahead); ``absolute``, probabilities."""
 
-_OPEN_KEYS = {("stages", "probability")}
-"""Sections whose keys are chosen by the user (stage names), checked against stages.order."""
+_OPEN_KEYS = {("stages", "probability"), ("assessments", "criteria")}
+"""Sections whose keys are chosen by the user: stage names (checked against stages.order)
+and criteria (checked against :data:`ASSESSED_CRITERIA`)."""
 
 _INTEGER_KEYS = {
     ("windows", "window_days"),
@@ -118,6 +140,7 @@ _INTEGER_KEYS = {
     ("windows", "win_rate_days"),
     ("alerts", "nps_drop", "min_responses"),
     ("attention", "max_accounts"),
+    ("assessments", "valid_days"),
 }
 
 
@@ -143,7 +166,9 @@ class Config:
     (``scale``: ``relative`` or ``absolute``, ``medium``, ``high``); ``attention``
     (``max_accounts``: the portfolio page's list of accounts that need attention);
     ``min_sentiment_ratings`` (``[sentiment] min_ratings``: the enthusiasm of a window needs
-    at least that many ratings).
+    at least that many ratings); ``assessment_valid_days`` (``[assessments]``: how many days
+    each criterion's latest score stays valid, ``valid_days`` or its own in
+    ``[assessments.criteria]``) and ``stale_scores`` (``count`` or ``omit``).
     """
 
     window_days: int
@@ -161,6 +186,11 @@ class Config:
     risk_bands: Mapping[str, float]
     attention: Mapping[str, int]
     min_sentiment_ratings: int = 2
+    assessment_valid_days: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType(dict.fromkeys(ASSESSED_CRITERIA, 180))
+    )
+    stale_scores: str = "count"
+    valid_days: int = 180
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -198,6 +228,15 @@ class Config:
             "risk_bands": dict(self.risk_bands),
             "attention": dict(self.attention),
             "sentiment": {"min_ratings": self.min_sentiment_ratings},
+            "assessments": {
+                "valid_days": self.valid_days,
+                "stale_scores": self.stale_scores,
+                "criteria": {
+                    criterion: days
+                    for criterion, days in self.assessment_valid_days.items()
+                    if days != self.valid_days
+                },
+            },
         }
 
     def to_toml(self) -> str:
@@ -345,6 +384,27 @@ def _check(config: dict[str, Any]) -> None:
     )
     _check_stages(config["stages"])
     _check_min_ratings(config["sentiment"]["min_ratings"])
+    _check_assessments(config["assessments"])
+
+
+def _check_assessments(section: Mapping[str, Any]) -> None:
+    if section["stale_scores"] not in STALE_SCORE_USES:
+        raise ConfigError(
+            f"config: 'assessments.stale_scores' must be one of {', '.join(STALE_SCORE_USES)}, "
+            f"got {section['stale_scores']!r}"
+        )
+    days = {"assessments.valid_days": section["valid_days"]}
+    for criterion, value in section["criteria"].items():
+        if criterion not in ASSESSED_CRITERIA:
+            raise ConfigError(
+                _unknown_key_message(("assessments", "criteria", criterion), ASSESSED_CRITERIA)
+            )
+        days[f"assessments.criteria.{criterion}"] = value
+    for name, value in days.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(
+                f"config: '{name}' must be a whole number of days >= 1, got {value!r}"
+            )
 
 
 def _check_min_ratings(value: object) -> None:
@@ -452,6 +512,16 @@ def _build(config: dict[str, Any]) -> Config:
         risk_bands=frozen(dict(config["risk_bands"])),
         attention=frozen(dict(config["attention"])),
         min_sentiment_ratings=config["sentiment"]["min_ratings"],
+        assessment_valid_days=frozen(
+            {
+                criterion: config["assessments"]["criteria"].get(
+                    criterion, config["assessments"]["valid_days"]
+                )
+                for criterion in ASSESSED_CRITERIA
+            }
+        ),
+        stale_scores=config["assessments"]["stale_scores"],
+        valid_days=config["assessments"]["valid_days"],
     )
 
 

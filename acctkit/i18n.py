@@ -55,7 +55,8 @@ class Labels:
     ``severities``, ``risk_bands``, ``words`` (table headers such as ``alerts``, ``as_of``)
     and ``messages`` (alert message templates). The review reports add ``components`` (of
     the scores), ``levels`` and ``roles`` (of contacts), ``stages`` and ``kinds`` (of
-    opportunities), ``tiers``, ``action_states``, ``months`` (abbreviated, keys ``"1"`` to
+    opportunities), ``tiers``, ``action_states``, ``criteria`` (of the
+    assessments), ``months`` (abbreviated, keys ``"1"`` to
     ``"12"``), ``report`` (headings, explanations, table headers and chart words) and
     ``footer``; the exploration charts ``exploration`` and ``modeling``; the early-warning
     model ``drivers`` (what raises a risk, in words). ``numbers`` says how numbers are
@@ -79,6 +80,7 @@ class Labels:
     kinds: Mapping[str, str]
     tiers: Mapping[str, str]
     action_states: Mapping[str, str]
+    criteria: Mapping[str, str]
     months: Mapping[str, str]
     report: Mapping[str, str]
     exploration: Mapping[str, str]

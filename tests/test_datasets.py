@@ -36,6 +36,7 @@ COLUMNS = {  # docs/data-model.md, in its order
     "tickets": ["ticket_id", "account_id", "opened_on", "closed_on", "severity", "category"],
     "feedback": ["feedback_id", "account_id", "recorded_on", "kind", "text"],
     "outcomes": ["account_id", "occurred_on", "event"],
+    "overrides": ["account_id", "field", "value", "reason", "author", "set_on", "expires_on"],
 }  # fmt: skip
 UNIQUE_IDS = {
     "accounts": "account_id",
@@ -58,8 +59,13 @@ FACT_DATES = {  # recorded facts: never after END
     "tickets": ["opened_on", "closed_on"],
     "feedback": ["recorded_on"],
     "outcomes": ["occurred_on"],
+    "overrides": ["set_on"],
 }
-FORECAST_DATES = {"opportunities": ["expected_close_on"], "actions": ["due_on"]}
+FORECAST_DATES = {
+    "opportunities": ["expected_close_on"],
+    "actions": ["due_on"],
+    "overrides": ["expires_on"],
+}
 ENUMS = {
     ("assessments", "criterion"): {
         "sector_fit", "product_fit", "roadmap_fit", "notoriety", "showcase_effect",
@@ -84,6 +90,7 @@ ENUMS = {
     ("feedback", "kind"): {"irritant", "praise", "request"},
     ("outcomes", "event"): {"churn", "downsell", "renewal_lost"},
     ("accounts", "tier"): {"strategic", "key", "growth"},
+    ("overrides", "field"): {"health_band", "segment", "risk_band"},
 }  # fmt: skip
 CLOSED = {"closed_won", "closed_lost"}
 STAGE_RANK = {"prospecting": 0, "qualification": 1, "proposal": 2, "negotiation": 3}
@@ -183,6 +190,7 @@ def test_required_columns_have_no_blanks(tables):
         "tickets": ["account_id", "opened_on", "severity"],
         "feedback": ["account_id", "recorded_on", "kind"],
         "outcomes": ["account_id", "occurred_on", "event"],
+        "overrides": ["account_id", "field", "value", "reason", "set_on", "expires_on"],
     }
     for name, columns in required.items():
         assert tables[name][columns].notna().all().all(), name

@@ -21,6 +21,7 @@ NEUTRAL = {
     "coverage_pct": 100.0,
     "overdue_actions": 0,
     "slipped_opportunities": 0,
+    "stale_assessments": 0,
 }
 
 
@@ -42,6 +43,7 @@ def kpis(**columns: list) -> pd.DataFrame:
             "days_since_sponsor_contact": "Int64",
             "overdue_actions": "Int64",
             "slipped_opportunities": "Int64",
+            "stale_assessments": "Int64",
         }
     )
 
@@ -178,6 +180,7 @@ def test_sort_order_severity_then_account_then_rule():
         open_critical_tickets=[0, 0, 0, 1],  # D high
         nps_drift=[-30.0, 0, 0, 0],  # A high
         overdue_actions=[5, 0, 0, 0],  # A medium
+        stale_assessments=[2, 1, 0, 0],  # A and B low
     )
     alerts = compute_alerts(frame)
     assert list(zip(alerts["account_id"].astype(str), alerts["code"].astype(str), strict=True)) == [
@@ -185,8 +188,30 @@ def test_sort_order_severity_then_account_then_rule():
         ("D", "critical_tickets"),
         ("A", "low_coverage"),
         ("A", "overdue_actions"),
+        ("A", "stale_assessments"),
+        ("B", "stale_assessments"),
     ]
-    assert list(alerts["severity"].cat.categories) == ["high", "medium"]
+    assert list(alerts["severity"].cat.categories) == ["high", "medium", "low"]
+
+
+def test_stale_assessments_is_a_low_alert_in_both_languages():
+    frame = kpis(stale_assessments=[0, 1, 3, pd.NA])  # D: no assessments table
+    rows = fired(compute_alerts(frame), "stale_assessments")
+    assert list(rows.index) == ["B", "C"]
+    assert list(rows["severity"].astype(str)) == ["low", "low"]
+    assert list(rows["value"]) == [1.0, 3.0] and list(rows["threshold"]) == [1.0, 1.0]
+    assert rows.loc["B", "message"] == (
+        "1 assessment score older than its validity: worth rating again"
+    )
+    assert rows.loc["C", "message"] == (
+        "3 assessment scores older than their validity: worth rating again"
+    )
+    french = fired(compute_alerts(frame, lang="fr"), "stale_assessments")
+    assert french.loc["C", "message"] == (
+        "3 notes d'évaluation plus anciennes que leur validité : à réévaluer"
+    )
+    off = {"alerts": {"stale_assessments": {"enabled": False}}}
+    assert "stale_assessments" not in set(compute_alerts(frame, config=off)["code"].astype(str))
 
 
 def test_config_thresholds_and_switches():

@@ -315,6 +315,49 @@ def test_every_value_from_the_data_is_escaped(w1):
     )  # escaped by the template
 
 
+def test_judgement_and_overrides_are_shown_and_their_text_escaped(w1):
+    judgement = pd.DataFrame(
+        {
+            "account_id": ["W1", "W1"],
+            "criterion": ["sector_fit", "product_fit"],
+            "score": pd.array([4, 2], dtype="Int64"),
+            "assessed_on": pd.to_datetime(["2026-06-01", "2025-04-20"]),
+            "age_days": [29, 436],  # 436 / 30.44 = 14.3: 14 months
+            "valid_days": [180, 180],
+            "stale": [False, True],
+        }
+    )
+    overrides = pd.DataFrame(
+        {
+            "account_id": ["W1", "W1"],
+            "field": ["health_band", "segment"],
+            "value": ["red", "invest"],
+            "reason": [HOSTILE, "Board priority"],
+            "author": [HOSTILE, None],
+            "set_on": pd.to_datetime(["2026-06-01", "2026-01-01"]),
+            "expires_on": pd.to_datetime(["2026-09-30", "2026-06-15"]),
+            "status": ["in_force", "expired"],
+        }
+    )
+    kpis = w1.kpis.assign(health_band_computed="green")
+    account = replaced(w1, judgement=judgement, overrides=overrides, kpis=kpis)
+    table = sections.judgement_table(account, "en")
+    assert "rated 29 days ago" in table and "rated 14 months ago" in table
+    assert table.count("ak-badge ak-stale") == 1
+    assert "A stale score still counts in the potential score above." in table
+    note = sections.overrides_note(account, "en")
+    assert HOSTILE not in note and note.count(ESCAPED) == 2  # the reason and the author
+    assert f"Override: health band set to Red by {ESCAPED} until 30 Sep 2026 " in note
+    assert "(computed: Green)" in note
+    assert "ak-override-expired" in note
+    assert "Override ended: the recommendation set to Raise / invest by an unnamed author " in note
+    assert "expired on 15 Jun 2026" in note
+    french = sections.judgement_table(account, "fr")
+    assert "notée il y a 14 mois" in french and "périmée" in french
+    assert "Fin de forçage" in sections.overrides_note(account, "fr")
+    assert str(sections.overrides_note(replaced(w1), "en")) == ""  # none: nothing shown
+
+
 def test_intro_gives_heading_and_explanation_in_the_language(w1):
     block = sections.intro("potential", "fr", w1.meta)
     assert block.startswith("<h2>Potentiel &amp; stratégie</h2><p>")

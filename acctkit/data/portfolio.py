@@ -45,6 +45,7 @@ TABLE_NAMES = (
     "tickets",
     "feedback",
     "outcomes",
+    "overrides",
 )
 
 
@@ -67,6 +68,7 @@ class Portfolio:
     tickets: pd.DataFrame | None = None
     feedback: pd.DataFrame | None = None
     outcomes: pd.DataFrame | None = None
+    overrides: pd.DataFrame | None = None
     source: str | None = None
 
     @property

@@ -32,6 +32,14 @@ ACTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
 SEVERITIES = ("low", "medium", "high", "critical")
 FEEDBACK_KINDS = ("irritant", "praise", "request")
 OUTCOME_EVENTS = ("churn", "downsell", "renewal_lost")
+OVERRIDE_VALUES = {
+    "health_band": ("green", "amber", "red"),
+    "segment": ("invest", "maintain", "deprioritize"),
+    "risk_band": ("low", "medium", "high"),
+}
+"""What an override may set: each field's values (the KPI bands, the recommendations and
+the early-warning bands)."""
+OVERRIDE_FIELDS = tuple(OVERRIDE_VALUES)
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,19 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("event", "enum", required=True, choices=OUTCOME_EVENTS),
             ),
             date_column="occurred_on",
+        ),
+        TableSchema(
+            "overrides",
+            (
+                _account_ref(),
+                Column("field", "enum", required=True, choices=OVERRIDE_FIELDS),
+                Column("value", "str", required=True),
+                Column("reason", "str", required=True, free_text=True),
+                Column("author", "str"),
+                Column("set_on", "date", required=True),
+                Column("expires_on", "date", required=True),
+            ),
+            date_column="set_on",
         ),
     )
 }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from acctkit.data import parse
 from acctkit.data.readers import RawTable
-from acctkit.data.schema import CLOSED_STAGES, SCHEMA, Column, TableSchema
+from acctkit.data.schema import CLOSED_STAGES, OVERRIDE_VALUES, SCHEMA, Column, TableSchema
 from acctkit.errors import Problem
 
 EARLIEST_DATE = pd.Timestamp("1950-01-01")
@@ -425,3 +425,30 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
         before = frame["closed_on"] < frame["opened_on"]
         if before.any():
             found.add("closed_on is before opened_on", "closed_on", before)
+    elif schema.name == "overrides":
+        _check_overrides(frame, found)
+
+
+def _check_overrides(frame: pd.DataFrame, found: _Collector) -> None:
+    """Each field's value among its own; an override that ends after it starts, within a
+    year (an override is a judgement for now, not a standing rule)."""
+    for field, allowed in OVERRIDE_VALUES.items():
+        unknown = (frame["field"] == field) & frame["value"].notna()
+        unknown &= ~frame["value"].isin(allowed)
+        if unknown.any():
+            found.add(
+                f"unknown {field} {_examples(frame['value'][unknown])}; "
+                f"expected one of: {', '.join(allowed)}",
+                "value",
+                unknown,
+            )
+    ends_first = frame["expires_on"] <= frame["set_on"]
+    if ends_first.any():
+        found.add("expires_on is not after set_on", "expires_on", ends_first)
+    too_long = frame["expires_on"] > frame["set_on"] + pd.DateOffset(years=1)
+    if too_long.any():
+        found.add(
+            "expires_on is more than one year after set_on (an override must be renewed each year)",
+            "expires_on",
+            too_long,
+        )

@@ -25,6 +25,7 @@ from acctkit.datasets.activity import (
     _tickets,
 )
 from acctkit.datasets.columns import _account_ids
+from acctkit.datasets.judgement import _overrides, _refreshed_assessments
 from acctkit.datasets.latent import _calendar, _latent, _profile
 from acctkit.datasets.opportunities import _opportunities
 from acctkit.errors import OutputError
@@ -59,8 +60,8 @@ def generate_tables(
     -------
     dict of str to DataFrame
         accounts, assessments, contacts, interactions, opportunities, stage_history,
-        actions, nps_responses, tickets, feedback and outcomes, with the data model's column
-        names; ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
+        actions, nps_responses, tickets, feedback, outcomes and overrides, with the data
+        model's column names; ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
 
     Examples
     --------
@@ -77,7 +78,7 @@ def generate_tables(
     latent = _latent(rng, calendar, n_accounts)
     contacts, contact_state = _contacts(rng, calendar, latent, profile, account_ids)
     opportunities, stage_history = _opportunities(rng, calendar, latent, profile, account_ids)
-    return {
+    tables = {
         "accounts": _accounts(rng, profile, account_ids),
         "assessments": _assessments(rng, calendar, latent, account_ids),
         "contacts": contacts,
@@ -90,6 +91,12 @@ def generate_tables(
         "feedback": _feedback(rng, calendar, latent, profile, account_ids),
         "outcomes": _outcomes(latent, account_ids),
     }
+    judgement = rng.spawn(1)[0]  # after every other table: they stay what they were
+    tables["assessments"] = _refreshed_assessments(
+        judgement, calendar, latent, account_ids, tables["assessments"]
+    )
+    tables["overrides"] = _overrides(judgement, calendar, latent, account_ids)
+    return tables
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:

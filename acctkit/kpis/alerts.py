@@ -18,7 +18,8 @@ from acctkit.format import number
 from acctkit.i18n import Labels, labels
 from acctkit.kpis.engine import ConfigSource
 
-SEVERITIES = ("high", "medium")
+SEVERITIES = ("high", "medium", "low")
+"""From the most to the least urgent; alerts are sorted in this order."""
 ALERT_COLUMNS = ("account_id", "code", "severity", "value", "threshold", "message")
 
 
@@ -59,8 +60,8 @@ def compute_alerts(
     Returns
     -------
     DataFrame
-        Columns ``account_id``, [``as_of``,] ``code``, ``severity`` (``high`` /
-        ``medium``), ``value`` (the KPI that fired), ``threshold`` (the configured limit
+        Columns ``account_id``, [``as_of``,] ``code``, ``severity`` (``high``,
+        ``medium`` or ``low``), ``value`` (the KPI that fired), ``threshold`` (the configured limit
         it crossed), ``message``. Sorted by severity (high first), then account order, then
         date, then the catalogue's rule order.
 
@@ -272,6 +273,7 @@ _RULES: Mapping[str, Callable] = {
     "slipped_deals": _counted("slipped_opportunities", "slipped_deals", "medium", True),
     "enthusiasm_drop": _enthusiasm_drop,
     "no_steering_committee": _no_steering_committee,
+    "stale_assessments": _counted("stale_assessments", "stale_assessments", "low", True),
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
@@ -285,6 +287,7 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "slipped_deals": ("slipped_opportunities",),
     "enthusiasm_drop": ("sentiment_drift",),
     "no_steering_committee": ("steering_committee_expected", "steering_committees"),
+    "stale_assessments": ("stale_assessments",),
 }
 
 ALERT_INPUTS: tuple[str, ...] = tuple(

@@ -4,7 +4,9 @@ Order and names follow the catalogue (docs/kpis.md), family by family. A few col
 additions to the catalogue (:data:`EXTRA_COLUMNS`): the band of each score, the NPS
 response count and mean scores (the early-warning model's NPS drift is built on those), and
 ``steering_committee_expected`` (a strategic account in a portfolio that records steering
-committees: what the ``no_steering_committee`` alert reads).
+committees: what the ``no_steering_committee`` alert reads), and how old the judgement is
+(``stale_assessments``, ``oldest_assessment_days``: what the ``stale_assessments`` alert
+reads).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "ecosystem_influence",
         "risk_level",
         "max_risk",
+        "stale_assessments",
+        "oldest_assessment_days",
         "potential_score",
         "segment",
         "potential_band",
@@ -106,6 +110,8 @@ EXTRA_COLUMNS = frozenset(
         "nps_mean_score",
         "nps_mean_score_prev",
         "steering_committee_expected",
+        "stale_assessments",
+        "oldest_assessment_days",
     }
 )
 """Columns added to the catalogue's."""
@@ -136,6 +142,8 @@ COUNT_COLUMNS = frozenset(
         "irritants_prev",
         "tickets_opened",
         "open_critical_tickets",
+        "stale_assessments",
+        "oldest_assessment_days",
     }
 )
 """Whole numbers: nullable ``Int64`` (``<NA>`` when the table is absent)."""

@@ -5,6 +5,11 @@ come from the accounts table (not dated: the same at every date); the fit, influ
 risk columns average the latest assessment of each criterion on or before each date.
 The expansion pipeline, although a potential KPI, is computed with the other opportunity
 KPIs in :mod:`acctkit.kpis.pipeline`.
+
+A judgement ages: a criterion whose latest score is older than its ``valid_days``
+(``[assessments]``) is *stale* at D. By default a stale score still counts in its family
+(the pages say it is stale); with ``stale_scores = "omit"`` it is left out like a missing
+one.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ ACCOUNT_COLUMNS = (
     "cost_to_serve_pct",
     "net_contribution",
 )
-ASSESSMENT_COLUMNS = ("strategic_fit", "ecosystem_influence", "risk_level", "max_risk")
+ASSESSMENT_COLUMNS = (
+    "strategic_fit",
+    "ecosystem_influence",
+    "risk_level",
+    "max_risk",
+    "stale_assessments",
+    "oldest_assessment_days",
+)
 
 CRITERIA_BY_COLUMN = {
     "strategic_fit": ("sector_fit", "product_fit", "roadmap_fit"),
@@ -63,10 +75,15 @@ def account_economics(
 def assessment_scores(
     portfolio: Portfolio, days: np.ndarray, window_days: int, config: Config
 ) -> dict[str, np.ndarray]:
-    """Strategic fit, ecosystem influence, risk level and highest risk at each date.
+    """Strategic fit, ecosystem influence, risk level and highest risk at each date, and
+    how old the judgement behind them is.
 
-    Each is the mean (max for ``max_risk``) of the latest score, on or before the date, of
-    the criteria of its family that have one; NaN when none has, or without the table.
+    Each score is the mean (max for ``max_risk``) of the latest score, on or before the
+    date, of the criteria of its family that have one; NaN when none has, or without the
+    table. ``stale_assessments`` counts the criteria whose latest score is more than their
+    ``valid_days`` old; ``oldest_assessment_days`` is the age in days of the oldest latest
+    score (NaN when the account has none). With ``stale_scores = "omit"`` a stale score is
+    left out of the means and the max.
     """
     n_accounts = len(portfolio.accounts)
     assessments = portfolio.assessments
@@ -77,9 +94,17 @@ def assessment_scores(
     accounts = assessments["account_id"].cat.codes.to_numpy(np.int64)
     criterion = assessments["criterion"].cat.codes.to_numpy(np.int64)
     groups = np.where(criterion >= 0, accounts * n_criteria + criterion, -1)
-    index = EventIndex(groups, day_numbers(assessments["assessed_on"]), n_accounts * n_criteria)
+    assessed = day_numbers(assessments["assessed_on"])
+    index = EventIndex(groups, assessed, n_accounts * n_criteria)
     scores = assessments["score"].to_numpy(dtype=np.float64, na_value=np.nan)
-    latest = index.latest(scores, days).reshape(n_accounts, n_criteria, len(days))
+    shape = (n_accounts, n_criteria, len(days))
+    latest = index.latest(scores, days).reshape(shape)
+    age = days[None, None, :] - index.latest_day(days).reshape(shape)
+    age = np.where(np.isnan(latest), np.nan, age)
+    valid = np.array([config.assessment_valid_days.get(c, config.valid_days) for c in criteria])
+    stale = age > valid[None, :, None]
+    if config.stale_scores == "omit":
+        latest = np.where(stale, np.nan, latest)
 
     def family(column: str) -> np.ndarray:
         positions = [criteria.index(c) for c in CRITERIA_BY_COLUMN[column] if c in criteria]
@@ -87,6 +112,8 @@ def assessment_scores(
 
     out = {column: _nanmean(family(column)) for column in CRITERIA_BY_COLUMN}
     out["max_risk"] = np.fmax.reduce(family("risk_level"), axis=1, initial=np.nan)
+    out["stale_assessments"] = stale.sum(axis=1).astype(np.float64)
+    out["oldest_assessment_days"] = np.fmax.reduce(age, axis=1, initial=np.nan)
     return out
 
 

@@ -22,6 +22,12 @@ from acctkit.config import load_config
 from acctkit.errors import ReportError
 from acctkit.i18n import catalogue_digest, languages
 from acctkit.kpis import compute_alerts, kpis_at
+from acctkit.kpis.judgement import (
+    apply_overrides,
+    assessment_ages,
+    overrides_at,
+    overrides_expired,
+)
 from acctkit.kpis.meetings import exchanges, missed_meetings
 from acctkit.kpis.pipeline import opportunities_at
 from acctkit.kpis.scores import score_breakdown
@@ -29,7 +35,7 @@ from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 3  # 2: the meeting and enthusiasm KPIs; 3: the alerts' back-test
+FORMAT_VERSION = 4  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement
 PORTFOLIO_TABLES = ("backtest",)
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
@@ -44,6 +50,8 @@ ACCOUNT_TABLES = (
     "activity",
     "pipeline",
     "actions",
+    "judgement",
+    "overrides",
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -97,18 +105,28 @@ def build_bundle(
     risk, risk_trend, model_meta = _risk_tables(model, portfolio, date, config, months)
     backtest, backtest_meta = _backtest(portfolio, date, config)
     probability = risk["risk_probability"] if len(risk) else None
+    in_force = overrides_at(portfolio, date)
     tables = {
         "accounts": portfolio.accounts[list(_ACCOUNT_COLUMNS)].astype({"account_id": "string"}),
-        "kpis": kpis.reset_index(),
+        # what people read: the overrides in force replace the computed bands (kept beside)
+        "kpis": apply_overrides(kpis, in_force).reset_index(),
         "history": history,
         "breakdown": score_breakdown(kpis, config),
         "alerts": _alerts(kpis, probability, config),
-        "risk": risk.reset_index(),
+        "risk": apply_overrides(risk, in_force).reset_index(),
         "risk_history": risk_trend,
         "contacts": _contacts(portfolio, date, window),
         "activity": _activity(portfolio, date, months),
         "pipeline": opportunities_at(portfolio, date, config),
         "actions": _actions(portfolio, date, window),
+        "judgement": assessment_ages(portfolio, date, config),
+        "overrides": pd.concat(
+            [
+                in_force.assign(status="in_force"),
+                overrides_expired(portfolio, date, previous).assign(status="expired"),
+            ],
+            ignore_index=True,
+        ),
         "backtest": backtest,
     }
     out.mkdir(parents=True, exist_ok=True)

@@ -91,6 +91,8 @@ def _css() -> str:
         "open": (p["background"], p["text"]),
         "done": (p["green"], white),
         "none": (white, p["muted"]),
+        "stale": (p["amber"], p["text"]),
+        "notice": (p["accent_light"], p["text"]),
     }
     badges += "".join(
         f".ak-badge.ak-{name}{{background:{bg};color:{fg}}}" for name, (bg, fg) in extra.items()
@@ -143,5 +145,9 @@ table.ak-kpis td:first-child{width:45%}
 .ak-strong td{font-weight:700}
 td.ak-wrap{white-space:normal;min-width:14rem}
 .ak-h3{margin:1.3rem 0 .4rem;font-size:1.05rem}
+.ak-override{border-left:4px solid $accent;background:$background;padding:.4rem .8rem;
+margin:.5rem 0;font-size:13.5px}
+.ak-override-expired{border-left:4px solid $rule;padding:.3rem .8rem;margin:.5rem 0}
+tr.ak-stale td{background:$background}
 """.replace("\n", "")
 )

@@ -228,7 +228,7 @@ def alerts_table(account, lang: str = "en") -> Html:
     alerts = account.alerts
     if alerts.empty:
         return block(tag("p", words.report["none.alerts"]))
-    order = alerts["severity"].astype("object").map({"high": 0, "medium": 1}).fillna(2)
+    order = alerts["severity"].astype("object").map({"high": 0, "medium": 1, "low": 2}).fillna(3)
     alerts = alerts.assign(_order=order).sort_values("_order", kind="stable")
     message = report_tables.language_column(alerts, "message", lang)
     headers = [
@@ -240,7 +240,7 @@ def alerts_table(account, lang: str = "en") -> Html:
     ]
     body = [
         [
-            badge(words.severities.get(str(r.severity), r.severity), str(r.severity)),
+            badge(words.severities.get(str(r.severity), r.severity), _severity_kind(r.severity)),
             words.alerts.get(str(r.code), r.code),
             getattr(r, message),
             cells.alert_number(str(r.code), r.value, lang),
@@ -249,6 +249,101 @@ def alerts_table(account, lang: str = "en") -> Html:
         for r in alerts.itertuples()
     ]
     return block(table(headers, body, text_columns=(0, 1, 2), classes="ak-wide"))
+
+
+def overrides_note(account, lang: str = "en") -> Html:
+    """The overrides in force (what they set, the computed value, who, until when and why)
+    and, at the first review after one ended, an ``override_expired`` note; nothing when
+    the account has neither."""
+    words = labels(lang)
+    report = words.report
+    overrides = account.overrides
+    if overrides.empty:
+        return block()
+    kpis = account.kpis.iloc[0] if len(account.kpis) else {}
+    risk = account.risk.iloc[0] if len(account.risk) else {}
+    notes = []
+    for r in overrides.itertuples():
+        field = str(r.field)
+        author = r.author if not is_missing(r.author) else report["override.no_author"]
+        parts = {
+            "field": report[f"override.{field}"],
+            "value": _override_value(field, r.value, lang),
+            "author": author,
+        }
+        if r.status == "expired":
+            text = fill(report["override.expired"], lang, **parts, expired=date(r.expires_on, lang))
+            notes.append(tag("p", text, "ak-note ak-override-expired"))
+            continue
+        source = risk if field == "risk_band" else kpis
+        computed = source.get(f"{field}_computed") if len(source) else None
+        text = fill(
+            report["override.in_force"],
+            lang,
+            **parts,
+            expires=date(r.expires_on, lang),
+            computed=_override_value(field, computed, lang),
+            reason=r.reason,
+        )
+        notes.append(tag("p", text, "ak-override"))
+    return block(*notes)
+
+
+def _override_value(field: str, value, lang: str) -> str:
+    words = labels(lang)
+    if is_missing(value):
+        return words.words["missing"]
+    names = {"health_band": words.bands, "segment": words.segments, "risk_band": words.risk_bands}
+    return names[field].get(str(value), str(value))
+
+
+def judgement_table(account, lang: str = "en") -> Html:
+    """Each assessed criterion: its latest score, when it was rated and how long ago,
+    stale ones marked; and what a stale score does to the potential score."""
+    words = labels(lang)
+    report = words.report
+    config = account.meta["config"]["assessments"]
+    heading = tag("h3", report["heading.judgement"], "ak-h3")
+    intro_text = tag("p", fill(report["intro.judgement"], lang, valid_days=config["valid_days"]))
+    judgement = account.judgement
+    if judgement.empty:
+        return block(heading, intro_text, tag("p", report["none.judgement"], "ak-note"))
+    policy = "judgement.counts" if config["stale_scores"] == "count" else "judgement.omitted"
+    headers = [report["criterion"], report["score"], report["rated_on"], report["age"], ""]
+    body = [
+        [
+            words.criteria.get(str(r.criterion), str(r.criterion)),
+            f"{number(r.score, lang)} / 5",
+            date(r.assessed_on, lang),
+            _age(int(r.age_days), lang),
+            badge(report["stale"], "stale") if r.stale else "",
+        ]
+        for r in judgement.itertuples()
+    ]
+    rows = ["ak-stale" if stale else None for stale in judgement["stale"]]
+    stale_count = int(judgement["stale"].sum())
+    note = tag("p", report[policy], "ak-note") if stale_count else ""
+    return block(
+        heading,
+        intro_text,
+        table(headers, body, text_columns=(0, 3), row_classes=rows),
+        note,
+    )
+
+
+def _age(days: int, lang: str) -> str:
+    """``rated 14 months ago``: days under two months, then months."""
+    report = labels(lang).report
+    if days <= 0:
+        return report["age.today"]
+    if days < 60:
+        return fill(report["age.days"], lang, n=days)
+    return fill(report["age.months"], lang, n=round(days / 30.44))
+
+
+def _severity_kind(severity) -> str:
+    """The badge of a severity: a low alert is a notice, not a green light."""
+    return "notice" if str(severity) == "low" else str(severity)
 
 
 # -- portfolio ------------------------------------------------------------------------
@@ -279,6 +374,7 @@ def portfolio_header(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: st
         ),
         _tile(report["high_risk_accounts"], cells.text(high_risk, lang)),
         _tile(report["high_alert_accounts"], number(totals["high_alert_accounts"], lang)),
+        _tile(report["stale_judgement_accounts"], cells.text(totals["stale_judgement"], lang)),
         _tile(
             fill(report["without_steering_committee"], lang, window=meta["window_days"]),
             cells.text(totals["without_steering_committee"], lang),

@@ -310,6 +310,7 @@ def attention(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en
     base_rate = ((meta.get("model") or {}).get("base_rate")) or np.nan
     risk = _risk(tables, lang)[["account_id", "risk_probability", "risk_band"]]
     alerts = tables["alerts"]
+    alerts = alerts[alerts["severity"].astype("object").isin(SEVERITY_RANK)]  # not the low
     message = language_column(alerts, "message", lang)
     alerts = alerts.assign(_rank=alerts["severity"].astype("object").map(SEVERITY_RANK))
     first = alerts.drop_duplicates("account_id")  # the bundle sorts high first, then rule
@@ -440,7 +441,8 @@ def portfolio_totals(tables: Mapping[str, pd.DataFrame]) -> dict:
     """Headline numbers of the portfolio: accounts, revenue, mean health score, accounts at
     high early-warning risk (None without a model), accounts with a high alert, and
     strategic accounts without a steering committee in the window (None when the portfolio
-    records no steering committee)."""
+    records no steering committee), and accounts with stale judgement (None without
+    assessments)."""
     kpis, risk, alerts = tables["kpis"], _risk(tables), tables["alerts"]
     high_alert = alerts.loc[alerts["severity"].astype("object") == "high", "account_id"]
     return {
@@ -450,7 +452,16 @@ def portfolio_totals(tables: Mapping[str, pd.DataFrame]) -> dict:
         "high_risk_accounts": int((risk["risk_band"] == "high").sum()) if len(risk) else None,
         "high_alert_accounts": int(high_alert.nunique()),
         "without_steering_committee": strategic_without_committee(kpis),
+        "stale_judgement": stale_judgement(kpis),
     }
+
+
+def stale_judgement(kpis: pd.DataFrame) -> int | None:
+    """Accounts with at least one stale assessment (None without the assessments table)."""
+    stale = kpis["stale_assessments"] if "stale_assessments" in kpis else None
+    if stale is None or stale.isna().all():
+        return None
+    return int((stale.fillna(0) > 0).sum())
 
 
 def strategic_without_committee(kpis: pd.DataFrame) -> int | None:
