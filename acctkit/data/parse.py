@@ -304,6 +304,10 @@ def boolean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """true/false, yes/no, 1/0, oui/non (any case); blank is False."""
     if pd.api.types.is_bool_dtype(raw) and not raw.isna().any():
         return raw.astype(bool), pd.Series(False, index=raw.index)
+    if isinstance(raw.dtype, pd.BooleanDtype) or (
+        raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) == "boolean"
+    ):  # Parquet's flags with blanks: True / False / None, nothing to read as text
+        return raw.fillna(False).astype(bool), pd.Series(False, index=raw.index)
     words = text(raw).str.lower()
     truthy = words.isin(TRUE_WORDS)
     falsy = words.isin(FALSE_WORDS) | words.isna()
