@@ -68,6 +68,8 @@ def meeting_attendance(
     interactions = portfolio.interactions
     if interactions is None:
         return nan_columns(MEETING_COLUMNS, n_accounts, days)
+    # only meetings, workshops and steering committees count here: index those rows alone
+    interactions = interactions[interactions["channel"].isin(MEETING_CHANNELS).to_numpy(bool)]
     day = day_numbers(interactions["occurred_on"])
     index = EventIndex(interactions["account_id"].cat.codes.to_numpy(np.int64), day, n_accounts)
     now = index.positions(days)
@@ -77,9 +79,8 @@ def meeting_attendance(
         running = index.cumulative(np.asarray(weights, dtype=np.int64))
         return running[now] - running[start]
 
-    channel = interactions["channel"].astype("object")
-    meeting = channel.isin(MEETING_CHANNELS).to_numpy(dtype=bool)
-    committee = (channel == "steering_committee").to_numpy(dtype=bool)
+    meeting = np.ones(len(interactions), dtype=bool)
+    committee = (interactions["channel"] == "steering_committee").to_numpy(dtype=bool)
     attended = interactions["attended"].astype("boolean")
     known = meeting & attended.notna().to_numpy(dtype=bool)
     came = meeting & attended.fillna(False).to_numpy(dtype=bool)
