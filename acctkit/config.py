@@ -53,8 +53,8 @@ ASSESSED_CRITERIA = (
     "financial_risk",
     "operational_risk",
 )
-"""The criteria of the assessments table (``acctkit.data.schema.CRITERIA``, which sits a
-layer above and is checked equal by the tests): the keys ``[assessments.criteria]`` takes."""
+"""The criteria of the assessments table (``acctkit.data.schema.CRITERIA`` is this list,
+from the layer above): the keys ``[assessments.criteria]`` takes."""
 STALE_SCORE_USES = ("count", "omit")
 """``[assessments] stale_scores``: ``count``, a stale score still counts in the potential
 score (the page says it is stale); ``omit``, it is left out like a missing one."""

@@ -202,10 +202,3 @@ def test_validation_messages():
         "set_on (an override must be renewed each year)"
     ]
     assert len(bad(reason="")) == 1 and "reason" in bad(reason="")[0]
-
-
-def test_the_configuration_knows_the_criteria_the_data_model_lists():
-    from acctkit.config import ASSESSED_CRITERIA
-    from acctkit.data.schema import CRITERIA
-
-    assert tuple(ASSESSED_CRITERIA) == tuple(CRITERIA)

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acctkit.config import ASSESSED_CRITERIA
+
 STAGES = ("prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost")
 CLOSED_STAGES = ("closed_won", "closed_lost")
 LEVELS = ("user", "manager", "director", "c_level")
 ROLES = ("sponsor", "decision_maker", "influencer", "user", "other")
-CRITERIA = (
-    "sector_fit",
-    "product_fit",
-    "roadmap_fit",
-    "notoriety",
-    "showcase_effect",
-    "reference_capacity",
-    "political_risk",
-    "dependency_risk",
-    "financial_risk",
-    "operational_risk",
-)
+CRITERIA = ASSESSED_CRITERIA  # the configuration names them too ([assessments.criteria])
 CHANNELS = ("meeting", "call", "email", "workshop", "steering_committee", "event", "other")
 DIRECTIONS = ("inbound", "outbound")
 KINDS = ("new", "renewal", "upsell", "cross_sell")

@@ -90,11 +90,43 @@ def backtest_alerts(
     >>> table.loc["nps_drop", ["fired", "precision", "lift"]]      # doctest: +SKIP
     """
     config = load_config(config)
+    dates, kpis, label = replay(
+        portfolio, as_of, months, horizon_days, config, purpose="a back-test needs"
+    )
+    horizon_days = int(horizon_days)
+    risk, model_note, model_error = _early_warning(portfolio, dates, kpis, horizon_days, config)
+
+    fired = _fired(kpis, risk, config)
+    codes = [code for code in ALERT_CODES if config.alerts[code].enabled]
+    if risk is None and "churn_risk" in codes:
+        codes.remove("churn_risk")
+    columns = {code: fired.get(code, np.zeros(len(kpis), dtype=bool)) for code in codes}
+    columns[ANY_HIGH] = fired["_high"]
+    if risk is not None:
+        columns[EARLY_WARNING_HIGH] = risk["band"].to_numpy() == "high"
+    table = rule_scores(pd.DataFrame(columns), label)
+    table.attrs.update(
+        dates=[d.strftime("%Y-%m-%d") for d in dates],
+        account_months=len(kpis),
+        horizon_days=horizon_days,
+        model_note=model_note,
+        model_error=model_error,
+    )
+    return table
+
+
+def replay(portfolio, as_of, months, horizon_days, config, *, purpose: str):
+    """The account-months a back-test replays: the ``months`` month-ends on or before
+    ``as_of - horizon_days``, the alert inputs of every account active at each (``kpis``,
+    tidy, with ``as_of``), and whether an outcome followed within the horizon (``label``).
+
+    ``purpose`` words the error without an outcomes table ("a back-test needs").
+    """
     as_of = as_of_date(as_of)
     if portfolio.outcomes is None:
         raise ModelError(
-            "the portfolio has no outcomes table: a back-test needs the churns, downsells "
-            "and lost renewals that followed the alerts (outcomes.csv)"
+            f"the portfolio has no outcomes table: {purpose} the churns, downsells and lost "
+            "renewals that followed the alerts (outcomes.csv)"
         )
     horizon_days = _positive("horizon_days", horizon_days)
     months = _positive("months", months)
@@ -108,25 +140,7 @@ def backtest_alerts(
         )
     kpis = kpis[active].reset_index(drop=True)
     label = outcome_ahead(portfolio, kpis["account_id"], kpis["as_of"], horizon_days)
-    risk, model_note, model_error = _early_warning(portfolio, dates, kpis, horizon_days, config)
-
-    fired = _fired(kpis, risk, config)
-    codes = [code for code in ALERT_CODES if config.alerts[code].enabled]
-    if risk is None and "churn_risk" in codes:
-        codes.remove("churn_risk")
-    columns = {code: fired.get(code, np.zeros(len(kpis), dtype=bool)) for code in codes}
-    columns[ANY_HIGH] = fired["_high"]
-    if risk is not None:
-        columns[EARLY_WARNING_HIGH] = risk["band"].to_numpy() == "high"
-    table = _score(pd.DataFrame(columns), label)
-    table.attrs.update(
-        dates=[d.strftime("%Y-%m-%d") for d in dates],
-        account_months=len(kpis),
-        horizon_days=horizon_days,
-        model_note=model_note,
-        model_error=model_error,
-    )
-    return table
+    return dates, kpis, label
 
 
 def _positive(name: str, value) -> int:
@@ -197,7 +211,9 @@ def _fired(kpis: pd.DataFrame, risk: pd.DataFrame | None, config) -> dict[str, n
     return out
 
 
-def _score(fired: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:
+def rule_scores(fired: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:
+    """Per column of ``fired`` (a boolean per account-month), the columns of
+    :data:`BACKTEST_COLUMNS` against ``label`` (an outcome followed)."""
     from scipy.stats import binomtest
 
     label = np.asarray(label, dtype=bool)

@@ -18,11 +18,8 @@ import pandas as pd
 
 from acctkit.config import load_config
 from acctkit.errors import ModelError
-from acctkit.kpis import compute_alerts, kpis_at
-from acctkit.kpis.alerts import ALERT_INPUTS
-from acctkit.kpis.windows import as_of_date, month_ends
-from acctkit.model.backtest import _active, _positive, _score
-from acctkit.model.features import outcome_ahead
+from acctkit.kpis import compute_alerts
+from acctkit.model.backtest import replay, rule_scores
 
 SWEEP_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "engagement_slowdown": (-80, -70, -60, -50, -40, -30, -20, -10),
@@ -131,27 +128,11 @@ def threshold_sweep(
             f"got {rule!r}"
         )
     config = load_config(config)
-    as_of = as_of_date(as_of)
-    if portfolio.outcomes is None:
-        raise ModelError(
-            "the portfolio has no outcomes table: tuning a threshold needs the churns, "
-            "downsells and lost renewals that followed the alerts (outcomes.csv)"
-        )
-    horizon_days = _positive("horizon_days", horizon_days)
-    months = _positive("months", months)
     configured = float(config.alerts[rule].threshold)
     limits = _thresholds(rule, thresholds, configured)
-
-    dates = month_ends(as_of - pd.Timedelta(days=horizon_days), months)
-    kpis = kpis_at(portfolio, dates, config=config, columns=ALERT_INPUTS)
-    active = _active(portfolio, kpis)
-    if not active.any():
-        raise ModelError(
-            f"no active account at the month-ends replayed ({dates[0].date()} to "
-            f"{dates[-1].date()}): every account had churned by {dates[0].date()}"
-        )
-    kpis = kpis[active].reset_index(drop=True)
-    label = outcome_ahead(portfolio, kpis["account_id"], kpis["as_of"], horizon_days)
+    dates, kpis, label = replay(
+        portfolio, as_of, months, horizon_days, config, purpose="tuning a threshold needs"
+    )
     row_of = pd.MultiIndex.from_arrays([kpis["account_id"].astype(str), kpis["as_of"]])
 
     fired = {}
@@ -161,7 +142,7 @@ def threshold_sweep(
         mask = np.zeros(len(kpis), dtype=bool)
         mask[row_of.get_indexer(keys)] = True
         fired[position] = mask
-    scored = _score(pd.DataFrame(fired, index=range(len(kpis))), label)
+    scored = rule_scores(pd.DataFrame(fired, index=range(len(kpis))), label)
 
     table = pd.DataFrame(
         {
