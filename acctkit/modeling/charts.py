@@ -336,18 +336,7 @@ def threshold_chart(
     bottom.xaxis.set_major_formatter(number_ticks(lang))
     words = labels(lang).risk_bands
     for band in [b for b in ("medium", "high") if b in bands]:
-        for axes in (top, bottom):
-            axes.axvline(bands[band], color=RISK_COLOURS[band], linewidth=1.2)
-        top.text(
-            bands[band],
-            1.0,
-            f" {words[band]}",
-            color=RISK_COLOURS[band],
-            fontsize=8,
-            va="bottom",
-            fontweight="bold",
-            transform=top.get_xaxis_transform(),
-        )
+        _mark(top, bottom, bands[band], f" {words[band]}", RISK_COLOURS[band], 1.2)
     for axes in (top, bottom):
         style_axes(axes)
     title_axes(top, word("threshold.title", lang), pad=14)
@@ -399,18 +388,8 @@ def threshold_sweep_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
     bottom.xaxis.set_major_formatter(number_ticks(lang))
     configured = table.attrs.get("configured")
     if configured is not None and not np.isnan(configured):
-        for axes in (top, bottom):
-            axes.axvline(configured, color=PALETTE["amber"], linewidth=1.4)
-        top.text(
-            configured,
-            1.0,
-            " " + word("sweep.configured", lang).format(value=number_ticks(lang)(configured)),
-            color=PALETTE["amber"],
-            fontsize=8,
-            va="bottom",
-            fontweight="bold",
-            transform=top.get_xaxis_transform(),
-        )
+        text = " " + word("sweep.configured", lang).format(value=number_ticks(lang)(configured))
+        _mark(top, bottom, configured, text, PALETTE["amber"], 1.4)
     for axes in (top, bottom):
         style_axes(axes)
     figure.legend(*top.get_legend_handles_labels(), loc="outside lower center", ncols=3, **_LEGEND)
@@ -459,6 +438,22 @@ def _histograms(axes, values: np.ndarray, groups, lang: str) -> None:
             color=colour,
             label=word(key, lang),
         )
+
+
+def _mark(top, bottom, x: float, text: str, colour: str, width: float) -> None:
+    """A vertical line at ``x`` across both panels, named in bold above the top one."""
+    for axes in (top, bottom):
+        axes.axvline(x, color=colour, linewidth=width)
+    top.text(
+        x,
+        1.0,
+        text,
+        color=colour,
+        fontsize=8,
+        va="bottom",
+        fontweight="bold",
+        transform=top.get_xaxis_transform(),
+    )
 
 
 def _dashed() -> dict:
