@@ -343,10 +343,8 @@ def attention(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang: str = "en
         "" if n <= 1 else " " + fill(words["attention.more"], lang, n=n - 1)
         for n in frame["alerts"]
     ]
-    risk_words = [
-        _risk_words(p, r, base_rate, meta, lang)
-        for p, r in zip(frame["risk_probability"], frame["risk_ratio"], strict=True)
-    ]
+    months = round(int((meta.get("model") or {}).get("horizon_days") or 180) / 30)
+    risk_words = [risk_sentence(p, base_rate, months, lang) for p in frame["risk_probability"]]
     frame["reason"] = [
         (str(text) + extra) if isinstance(text, str) else risk_text
         for text, extra, risk_text in zip(frame["first"], more, risk_words, strict=True)
@@ -391,11 +389,6 @@ def risk_sentence(probability, base_rate, months: int, lang: str = "en") -> str:
         base=base,
         ratio=number(ratio, lang, 1),
     )
-
-
-def _risk_words(probability, ratio, base_rate, meta: Mapping, lang: str) -> str:
-    horizon = int((meta.get("model") or {}).get("horizon_days") or 180)
-    return risk_sentence(probability, base_rate, round(horizon / 30), lang)
 
 
 def reliability(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
