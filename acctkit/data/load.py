@@ -173,7 +173,8 @@ def _read_source(
     raws = {}
     for name, file in files.items():
         try:
-            raws[name] = read_file(name, file)
+            kinds = {column.name: column.kind for column in SCHEMA[name].columns}
+            raws[name] = read_file(name, file, kinds=kinds)
         except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
             problems.append(Problem(name, read_failure(exc), file=file.name))
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
@@ -202,6 +203,9 @@ def _assemble(
             raws[name], notes = _without_orphans(name, raws, typed, problems)
             skipped.extend(notes)
         frame, found = parse_table(raws[name], date_order=date_order)
+        if found and raws[name].as_text is not None:  # read typed: quote the cells as written
+            raws[name] = raws[name].as_text()
+            frame, found = parse_table(raws[name], date_order=date_order)
         typed[name] = frame
         problems.extend(found)
     if "accounts" in typed and typed["accounts"].empty:

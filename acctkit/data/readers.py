@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -113,7 +113,9 @@ class RawTable:
     message), and ``section`` the mapping section the table comes from. ``unavailable``
     names the canonical columns whose export column is missing: that is reported once, and
     validation says nothing more about them. ``short``: the CSV rows that had fewer cells
-    than the header (padded with blanks), for validation to judge.
+    than the header (padded with blanks), for validation to judge. ``as_text``: for a table
+    read typed (a clean CSV), how to read the same rows as text cells, should validation
+    find a problem whose message quotes them.
     """
 
     name: str
@@ -129,6 +131,7 @@ class RawTable:
     section: str | None = None
     unavailable: frozenset[str] = frozenset()
     short: ShortRows | None = None
+    as_text: Callable[[], RawTable] | None = None
 
     def column_label(self, name: str) -> str:
         """The name the user knows a canonical column by in this file."""
@@ -144,7 +147,10 @@ class RawTable:
         """The same table restricted to the rows where ``keep`` is true (row numbers kept)."""
         rows = np.arange(len(self.frame)) + FIRST_DATA_ROW if self.rows is None else self.rows
         frame = self.frame[keep].reset_index(drop=True)
-        return replace(self, frame=frame, rows=rows[keep])
+        as_text = self.as_text
+        if as_text is not None:  # the same rows of the text read
+            as_text = lambda: self.as_text().take(keep)  # noqa: E731
+        return replace(self, frame=frame, rows=rows[keep], as_text=as_text)
 
 
 def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -164,13 +170,22 @@ def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     return {name: paths[0] for name, paths in found.items()}, problems
 
 
-def read_file(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
-    """Read one table file. Raises ``ValueError`` with a readable reason when it cannot."""
+def read_file(
+    name: str,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> RawTable:
+    """Read one table file. Raises ``ValueError`` with a readable reason when it cannot.
+
+    ``kinds`` (column name -> schema kind) lets a clean CSV be read typed (see ``read_csv``).
+    """
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".xlsx", ".xlsm") and path.stat().st_size == 0:
         raise UnreadableFile("is empty (0 bytes)")
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(name, path, encoding=encoding)
+        return read_csv(name, path, encoding=encoding, kinds=kinds)
     if suffix == ".parquet":
         return RawTable(name, _read_parquet(path), path.name)
     if suffix in (".xlsx", ".xlsm"):
@@ -252,7 +267,13 @@ def _sheet_table(name: str, grid: pd.DataFrame, label: str) -> RawTable:
     return RawTable(name, frame, label, rows=rows, serial_dates=True)
 
 
-def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
+def read_csv(
+    name: str,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> RawTable:
     """Read a CSV as text cells, detecting ``,``/``;``/tab separators and the decimal mark.
 
     UTF-8 with or without BOM, UTF-16 with a BOM, CRLF line ends. A file that is not UTF-8
@@ -260,12 +281,28 @@ def read_csv(name: str, path: Path, *, encoding: str | None = None) -> RawTable:
     for text) unless ``encoding`` names its encoding; ``RawTable.encoding`` then says so.
     Excel in a French locale writes ``;`` with a decimal comma, so a ``;`` file is read
     with ``,`` as its decimal mark.
+
+    With ``kinds`` (column name -> schema kind), a plainly regular UTF-8 file is read with
+    its numbers, dates and flags typed by Arrow (:mod:`acctkit.data.typed_csv`); the table's
+    ``as_text`` reads it again as text, for validation to quote the cells of a file it finds
+    a problem in.
     """
     data = path.read_bytes()
     _refuse_other_formats(data)
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if encoding is None and not utf16 and b"\x00" in data:
         raise UnreadableFile(_nul_message(data))
+    if encoding is None and not utf16 and kinds:
+        typed = _read_typed(data.removeprefix(codecs.BOM_UTF8), kinds)
+        if typed is not None:
+            frame, separator = typed
+            return RawTable(
+                name,
+                frame,
+                path.name,
+                _decimal_mark(separator),
+                as_text=lambda: read_csv(name, path),
+            )
     if encoding is None and not utf16:  # most files: UTF-8, one cell count, read by Arrow
         fast = _read_regular(data.removeprefix(codecs.BOM_UTF8))
         if fast is not None:
@@ -340,6 +377,24 @@ def _read_regular(utf8: bytes) -> tuple[pd.DataFrame, np.ndarray, str] | None:
     if table is None:
         return None
     return (*_arrow_with_header(table), separator)
+
+
+def _read_typed(utf8: bytes, kinds: Mapping[str, str]) -> tuple[pd.DataFrame, str] | None:
+    """A plainly regular UTF-8 file read typed, with its separator; None for any other."""
+    from acctkit.data.typed_csv import read_typed
+
+    quoted = b'"' in utf8
+    if quoted and not utf8.endswith((b"\n", b"\r")):  # it may end inside a quoted value
+        return None
+    try:
+        first_line = utf8[:_HEADER_BYTES].decode("utf-8").split("\n", 1)[0]
+    except UnicodeDecodeError:  # a character cut by the prefix, or not UTF-8: read as text
+        return None
+    if not first_line.strip():
+        return None
+    separator = _detect_separator(first_line)
+    frame = read_typed(utf8, separator, kinds, quoted=quoted)
+    return None if frame is None else (frame, separator)
 
 
 def _arrow_grid(utf8: bytes, separator: str) -> pa.Table | None:
