@@ -88,6 +88,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="write the full table (.csv/.parquet/.xlsx)"
     )
     kpis.add_argument("--lang", type=_language, default="en", help="labels (default en)")
+    _add_review_arguments(kpis)
 
     train = command("train", _train, "Train the early-warning model on data up to a date.")
     _add_data_arguments(train)
@@ -138,8 +139,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "Render a month of review reports: one HTML page per account and a portfolio index.",
     )
     _add_data_arguments(report)
-    report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month reviewed")
-    report.add_argument("--as-of", type=_date, help="review date (default: the month's last day)")
+    report.add_argument(
+        "--month", metavar="YYYY-MM", help="the month reviewed (its last day unless --as-of)"
+    )
+    report.add_argument(
+        "--as-of",
+        type=_date,
+        help="review date YYYY-MM-DD (default: the month's last day); --month or --as-of",
+    )
+    _add_review_arguments(report)
+    report.add_argument(
+        "--notes",
+        type=Path,
+        metavar="FILE",
+        help="review notes file (a filled-in notes template) instead of the data's own",
+    )
     report.add_argument("--out", type=Path, default=Path("reports"), help="default reports")
     report.add_argument("--jobs", type=_positive_int, help="parallel workers (default: CPUs)")
     report.add_argument("--accounts", nargs="+", metavar="ID", help="only these account ids")
@@ -176,6 +190,20 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
         "--drop-orphans",
         action="store_true",
         help="skip rows whose account is blank or unknown (counted) instead of reporting them",
+    )
+
+
+def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cadence",
+        choices=("monthly", "biweekly"),
+        help="reviews each month-end or every two weeks (default: [review] cadence, monthly)",
+    )
+    parser.add_argument(
+        "--previous",
+        type=_date,
+        metavar="DATE",
+        help="the previous review's date (default: the month-end before, or 14 days before)",
     )
 
 
@@ -283,15 +311,21 @@ def _init_mapping(args: argparse.Namespace) -> int:
 def _kpis(args: argparse.Namespace) -> int:
     from acctkit.config import load_config
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
+    from acctkit.kpis.reviews import overdue_next_steps, previous_review
     from acctkit.outputs import write_table
 
     _check_output(args.output, args.data)
     config = load_config(args.config)
+    cadence = args.cadence or config.review_cadence
+    previous = previous_review(args.as_of, cadence, args.previous)
     portfolio = _load(args)
     kpis = compute_kpis(portfolio, args.as_of, config=config)
+    if portfolio.review_notes is not None:
+        kpis["overdue_next_steps"] = overdue_next_steps(portfolio, args.as_of).to_numpy()
     if args.output:  # written before anything is printed: a closed console loses nothing
         write_table(kpis, args.output)
     alerts = compute_alerts(kpis, config=config, lang=args.lang)
+    print(f"Review as of {args.as_of:%Y-%m-%d} ({cadence}); previous review {previous:%Y-%m-%d}")
     summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio, lang=args.lang)
     print(summary.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     if args.output:
@@ -464,6 +498,9 @@ def _report(args: argparse.Namespace) -> int:
             mapping=args.mapping,
             dayfirst=True if args.dayfirst else None,
             drop_orphans=args.drop_orphans,
+            cadence=args.cadence,
+            previous=args.previous,
+            notes=args.notes,
         )
     )
     return result.exit_code

@@ -274,6 +274,7 @@ _RULES: Mapping[str, Callable] = {
     "enthusiasm_drop": _enthusiasm_drop,
     "no_steering_committee": _no_steering_committee,
     "stale_assessments": _counted("stale_assessments", "stale_assessments", "low", True),
+    "next_steps_overdue": _counted("overdue_next_steps", "next_steps_overdue", "medium", True),
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
@@ -288,6 +289,7 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "enthusiasm_drop": ("sentiment_drift",),
     "no_steering_committee": ("steering_committee_expected", "steering_committees"),
     "stale_assessments": ("stale_assessments",),
+    "next_steps_overdue": ("overdue_next_steps",),
 }
 
 ALERT_INPUTS: tuple[str, ...] = tuple(
