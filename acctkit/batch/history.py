@@ -68,12 +68,12 @@ def check_review_date(portfolio, as_of) -> None:
 
 
 def pack_summary(kpis: pd.DataFrame, alerts: pd.DataFrame) -> dict:
-    """What a pack found, for the history: accounts, accounts per health band, alerts per
-    severity."""
+    """What a pack found, for the history: the portfolio's accounts, accounts per health
+    band, alerts per severity (all accounts of the bundle, whichever pages the pack has)."""
     bands = kpis["health_band"].astype("string").value_counts() if len(kpis) else {}
     severities = alerts["severity"].astype("string").value_counts() if len(alerts) else {}
     return {
-        "accounts": int(len(kpis)),
+        "portfolio_accounts": int(len(kpis)),
         "bands": {band: int(bands.get(band, 0)) for band in BANDS},
         "alerts": {severity: int(severities.get(severity, 0)) for severity in SEVERITIES},
     }
@@ -101,7 +101,8 @@ def review_packs(out: str | os.PathLike) -> list[dict]:
                 "as_of": review.get("as_of") or manifest.get("as_of"),
                 "cadence": review.get("cadence", "monthly"),
                 "previous_review": review.get("previous_review"),
-                "accounts": review.get("accounts", len(entries)),
+                "accounts": len(entries),
+                "portfolio_accounts": review.get("portfolio_accounts"),
                 "bands": review.get("bands") or {},
                 "alerts": review.get("alerts") or {},
                 "failed": sum(entry.get("status") != "done" for entry in entries),
@@ -120,7 +121,8 @@ def pack_reviews(out: str | os.PathLike, name: str, review: Mapping) -> dict:
     """The packs around the review ``name`` (its manifest's ``review``): ``previous``, the
     pack held on the previous review date (the same cadence first), with its account pages
     as links relative to an account page of this pack, or None; ``packs``, this review and
-    the earlier ones of the same cadence, oldest first, at most 12."""
+    the earlier ones of the same cadence, oldest first, at most 12, with the portfolio's
+    accounts and health bands."""
     packs = [pack for pack in review_packs(out) if pack["name"] != name]
     current = {**review, "name": name}
     earlier = [pack for pack in packs if str(pack["as_of"]) < str(review["as_of"])]
@@ -140,7 +142,10 @@ def pack_reviews(out: str | os.PathLike, name: str, review: Mapping) -> dict:
         }
     same = [pack for pack in earlier if pack["cadence"] == review["cadence"]][:11]
     history = [
-        {key: pack.get(key) for key in ("name", "as_of", "cadence", "accounts", "bands")}
+        {
+            **{key: pack.get(key) for key in ("name", "as_of", "cadence", "bands")},
+            "accounts": pack.get("portfolio_accounts"),
+        }
         for pack in [*reversed(same), current]
     ]
     return {"previous": previous, "packs": history}
@@ -170,14 +175,14 @@ def write_reviews_index(out: str | os.PathLike, lang: str = "en") -> Path:
             if band in counts
         ]
         alerts = pack["alerts"]
-        alert_text = ", ".join(
-            f"{number(alerts.get(s, 0), lang)} {severities.get(s, s).lower()}"
+        alert_text = " · ".join(
+            f"{severities.get(s, s)} {number(alerts.get(s, 0), lang)}"
             for s in SEVERITIES
             if s in alerts
         )
         rows.append(
             [
-                link(pack["name"], f"{pack['name']}/{INDEX}"),
+                tag("span", link(pack["name"], f"{pack['name']}/{INDEX}"), "ak-nw"),
                 display_date(pd.Timestamp(pack["as_of"]), lang) if pack["as_of"] else "",
                 words.get(f"reviews.cadence.{pack['cadence']}", pack["cadence"]),
                 number(pack["accounts"], lang),
