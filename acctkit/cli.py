@@ -173,6 +173,22 @@ def _build_parser() -> argparse.ArgumentParser:
         "--timeout", type=_positive_int, default=600, help="seconds per account (default 600)"
     )
 
+    template = command(
+        "notes-template",
+        _notes_template,
+        "Write the review notes workbook to fill in during the review meeting.",
+    )
+    _add_data_arguments(template)
+    _add_as_of(template)
+    template.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("review-notes.xlsx"),
+        help="workbook to write (.xlsx, default review-notes.xlsx)",
+    )
+    template.add_argument("--config", type=Path, help="TOML file overriding the defaults")
+
     demo = command("demo", _demo, "Generate the demo portfolio (if absent) and review it.")
     demo.add_argument("--data", type=Path, default=DEMO_DATA, help=f"default {DEMO_DATA}")
     return parser
@@ -504,6 +520,23 @@ def _report(args: argparse.Namespace) -> int:
         )
     )
     return result.exit_code
+
+
+def _notes_template(args: argparse.Namespace) -> int:
+    from acctkit.errors import OutputError
+    from acctkit.report.notes_template import write_notes_template
+
+    _check_output(args.output, args.data)
+    if args.output.suffix.lower() != ".xlsx":
+        raise OutputError(f"cannot write '{args.output}': the notes template is an .xlsx file")
+    portfolio = _load(args)
+    path = write_notes_template(portfolio, args.as_of, args.output, config=args.config)
+    print(
+        f"wrote the review notes template of {len(portfolio.accounts)} accounts to {path}; "
+        f"fill it in at the review, then put it in the data folder as review-notes.xlsx "
+        f"(in place of any review_notes file: it carries every note) or give it with --notes"
+    )
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
