@@ -61,8 +61,8 @@ def _review_notes(
                 rows.append((account, review, author, "comment", _pick(rng, _COMMENTS), -1, -1))
     if not rows:
         return pd.DataFrame(
-            columns=["note_id", "account_id", "noted_on", "author", "kind", "text", "due_on"]
-            + ["done_on"]
+            columns=["note_id", "account_id", "noted_on", "author", "kind", "text", "objective_id"]
+            + ["due_on", "done_on"]
         )
     account, noted, author, kind, text, due, done = (np.array(c) for c in zip(*rows, strict=True))
     order = np.lexsort((np.arange(len(rows)), noted))
@@ -73,6 +73,7 @@ def _review_notes(
             "author": author,
             "kind": kind,
             "text": text,
+            "objective_id": pd.Series([None] * len(rows), dtype=object),
             "due_on": _dates(np.maximum(due, 0), due < 0),
             "done_on": _dates(np.maximum(done, 0), done < 0),
         }
