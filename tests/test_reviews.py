@@ -339,3 +339,14 @@ def test_review_notes_of_the_demo_generator():
     assert set(notes["kind"]) <= {"decision", "next_step", "comment"}
     with pytest.raises(ReportError):
         ReportRun("data", as_of="2099-01-01")
+
+
+def test_kpis_says_the_review_and_its_previous_one(tiny_folder, capsys):
+    assert main(["kpis", str(tiny_folder), "--as-of", "2026-06-30", "--cadence", "biweekly"]) == 0
+    assert (
+        "Review as of 2026-06-30 (biweekly); previous review 2026-06-16" in capsys.readouterr().out
+    )
+    assert (
+        main(["kpis", str(tiny_folder), "--as-of", "2026-06-30", "--previous", "2026-06-01"]) == 0
+    )
+    assert "(monthly); previous review 2026-06-01" in capsys.readouterr().out
