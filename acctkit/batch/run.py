@@ -240,16 +240,24 @@ class _Run:
                 self._render(pool, pending)
             self.record.save("complete", force=True)
             folder = self.month.publish()
-            write_reviews_index(self.plan.out, self.plan.lang)
         except OutputError as error:
             kept = self._abandon()
             raise OutputError(self._unwritten(error, kept)) from None
         except BaseException:
             self._abandon()
             raise
+        self._write_index()
         result = self._result(folder)
         self._summary(result)
         return result
+
+    def _write_index(self) -> None:
+        """Rewrite ``<out>/index.html``, the list of review packs; the pack is published
+        whatever happens to this page (a note says so)."""
+        try:
+            write_reviews_index(self.plan.out, self.plan.lang)
+        except (OutputError, OSError) as error:
+            self.show.note(f"note: {self.plan.out / 'index.html'} was not rewritten: {error}")
 
     def _reuse_reports(self, sources: list[Path]) -> None:
         """Take the complete reports of earlier runs with the same inputs (``resume``)."""

@@ -292,8 +292,17 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "next_steps_overdue": ("overdue_next_steps",),
 }
 
+REVIEW_RULES: tuple[str, ...] = ("next_steps_overdue",)
+"""Rules on the review notes (``overdue_next_steps``, added to the KPIs by the review bundle
+and ``acctkit kpis``), not on a KPI of the engine: the back-test does not replay them."""
+
 ALERT_INPUTS: tuple[str, ...] = tuple(
-    dict.fromkeys(column for columns in _RULE_COLUMNS.values() for column in columns)
+    dict.fromkeys(
+        column
+        for code, columns in _RULE_COLUMNS.items()
+        if code not in REVIEW_RULES
+        for column in columns
+    )
 )
 """Every KPI column some rule reads (for ``kpis_at(..., columns=ALERT_INPUTS)``)."""
 
