@@ -29,7 +29,7 @@ from acctkit.format import number
 from acctkit.i18n import labels
 from acctkit.kpis.reviews import previous_review
 from acctkit.outputs import write_bytes_atomic
-from acctkit.report.html import badge, document, link, stylesheet, table, tag
+from acctkit.report.html import badge, document, join, link, stylesheet, table, tag
 
 INDEX = "index.html"
 BANDS = ("green", "amber", "red")
@@ -161,7 +161,7 @@ def write_reviews_index(out: str | os.PathLike, lang: str = "en") -> Path:
         words["reviews.pack"],
         words["reviews.date"],
         words["reviews.cadence"],
-        words["reviews.accounts"],
+        words["reviews.pages"],
         words["reviews.bands"],
         words["reviews.alerts"],
         words["reviews.failed"],
@@ -175,15 +175,20 @@ def write_reviews_index(out: str | os.PathLike, lang: str = "en") -> Path:
             if band in counts
         ]
         alerts = pack["alerts"]
-        alert_text = " · ".join(
-            f"{severities.get(s, s)} {number(alerts.get(s, 0), lang)}"
-            for s in SEVERITIES
-            if s in alerts
+        alert_text = join(
+            [
+                tag("span", f"{severities.get(s, s)} {number(alerts.get(s, 0), lang)}", "ak-nw")
+                for s in SEVERITIES
+                if s in alerts
+            ],
+            " · ",
         )
         rows.append(
             [
                 tag("span", link(pack["name"], f"{pack['name']}/{INDEX}"), "ak-nw"),
-                display_date(pd.Timestamp(pack["as_of"]), lang) if pack["as_of"] else "",
+                tag("span", display_date(pd.Timestamp(pack["as_of"]), lang), "ak-nw")
+                if pack["as_of"]
+                else "",
                 words.get(f"reviews.cadence.{pack['cadence']}", pack["cadence"]),
                 number(pack["accounts"], lang),
                 tag("span", band_cells, "ak-nw"),
