@@ -350,3 +350,24 @@ def test_kpis_says_the_review_and_its_previous_one(tiny_folder, capsys):
         main(["kpis", str(tiny_folder), "--as-of", "2026-06-30", "--previous", "2026-06-01"]) == 0
     )
     assert "(monthly); previous review 2026-06-01" in capsys.readouterr().out
+
+
+def test_the_cadence_setting_is_checked():
+    from acctkit.config import load_config
+
+    assert load_config().review_cadence == "monthly"
+    assert load_config({"review": {"cadence": "biweekly"}}).to_dict()["review"] == {
+        "cadence": "biweekly"
+    }
+    with pytest.raises(
+        ConfigError, match="'review.cadence' must be one of monthly, biweekly, got 'weekly'"
+    ):
+        load_config({"review": {"cadence": "weekly"}})
+    with pytest.raises(ReportError, match="cadence must be one of monthly, biweekly, not 'weekly'"):
+        ReportRun("data", "2026-10", cadence="weekly")
+    run = ReportRun("data", as_of="2026-10-15", config={"review": {"cadence": "biweekly"}})
+    assert (run.plan.cadence, run.plan.folder, run.plan.month) == (
+        "biweekly",
+        "2026-10-15",
+        "2026-10",
+    )
