@@ -167,27 +167,30 @@ def review_history(
                 _band_bar(bands),
             ]
         )
-    return block(heading, intro, table(headers, body, classes="ak-wide"))
+    return block(_bar_css(), heading, intro, table(headers, body, classes="ak-wide"))
 
 
 def _band_bar(bands: Mapping) -> Html:
-    """A bar split by the share of accounts in each band (the numbers are beside it)."""
-    from acctkit.theme import BAND_COLOURS
-
+    """A bar split by the share of accounts in each band, in twentieths (the numbers are
+    beside it); classes only, no inline style (:func:`_bar_css`)."""
     total = sum(int(bands.get(band, 0)) for band in BANDS) or 1
     pieces = [
-        tag(
-            "span",
-            "",
-            style=(
-                "display:inline-block;height:.8rem;"
-                f"width:{12 * int(bands.get(band, 0)) / total:.2f}rem;"
-                f"background:{BAND_COLOURS[band]}"
-            ),
-        )
+        tag("span", "", f"ak-bar ak-bar-{band} ak-w{round(20 * int(bands.get(band, 0)) / total)}")
         for band in BANDS
     ]
     return tag("span", pieces, "ak-nw")
+
+
+def _bar_css() -> Html:
+    """The band bar's stylesheet: a colour per band, a width per twentieth (0.6rem)."""
+    from markupsafe import Markup
+
+    from acctkit.theme import BAND_COLOURS
+
+    rules = [".ak-bar{display:inline-block;height:.8rem;vertical-align:middle}"]
+    rules += [f".ak-bar-{band}{{background:{BAND_COLOURS[band]}}}" for band in BANDS]
+    rules += [f".ak-w{n}{{width:{0.6 * n:.1f}rem}}" for n in range(21)]
+    return tag("style", Markup("".join(rules)))
 
 
 def _kind(kind, words: Mapping) -> str:
