@@ -371,3 +371,17 @@ def test_the_cadence_setting_is_checked():
         "2026-10-15",
         "2026-10",
     )
+
+
+def test_notes_template_command(tiny_folder, tmp_path, capsys):
+    out = tmp_path / "review-notes.xlsx"
+    assert main(["notes-template", str(tiny_folder), "--as-of", "2026-06-30", "-o", str(out)]) == 0
+    assert "wrote the review notes template of 2 accounts" in capsys.readouterr().out
+    assert openpyxl.load_workbook(out).active.max_row == 3  # header and one row per account
+    inside = tiny_folder / "review-notes.xlsx"
+    assert (
+        main(["notes-template", str(tiny_folder), "--as-of", "2026-06-30", "-o", str(inside)]) == 2
+    )
+    assert "source files are only ever read" in capsys.readouterr().err
+    assert main(["notes-template", str(tiny_folder), "--as-of", "2026-06-30", "-o", "n.csv"]) == 2
+    assert "the notes template is an .xlsx file" in capsys.readouterr().err

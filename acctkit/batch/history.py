@@ -151,6 +151,12 @@ def pack_reviews(out: str | os.PathLike, name: str, review: Mapping) -> dict:
     return {"previous": previous, "packs": history}
 
 
+def previous_pack(out: str | os.PathLike, name: str, review: Mapping) -> str | None:
+    """The name of the previous review's pack in ``out`` (as :func:`pack_reviews`), or None."""
+    previous = pack_reviews(out, name, review)["previous"]
+    return previous["name"] if previous else None
+
+
 def write_reviews_index(out: str | os.PathLike, lang: str = "en") -> Path:
     """Rewrite ``<out>/index.html`` (atomically): every review pack, newest first, with its
     date, cadence, accounts, health bands, alerts, failed reports and a link."""

@@ -34,6 +34,7 @@ from acctkit.batch.history import (
     check_review_date,
     pack_reviews,
     pack_summary,
+    previous_pack,
     review_settings,
     write_reviews_index,
 )
@@ -175,6 +176,8 @@ def run_reports(run: ReportRun) -> BatchResult:
             "words": catalogue_digest(),
             "acctkit": __version__,
             "review": review_settings(plan),
+            # the pages link to the previous pack: reports of a run without it are not reused
+            "previous_pack": previous_pack(plan.out, plan.folder, review_settings(plan)),
             "notes": file_digest(run.notes) if run.notes is not None else None,
         },
     )
