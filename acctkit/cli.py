@@ -88,6 +88,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="write the full table (.csv/.parquet/.xlsx)"
     )
     kpis.add_argument("--lang", type=_language, default="en", help="labels (default en)")
+    _add_review_arguments(kpis)
 
     train = command("train", _train, "Train the early-warning model on data up to a date.")
     _add_data_arguments(train)
@@ -138,8 +139,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "Render a month of review reports: one HTML page per account and a portfolio index.",
     )
     _add_data_arguments(report)
-    report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month reviewed")
-    report.add_argument("--as-of", type=_date, help="review date (default: the month's last day)")
+    report.add_argument(
+        "--month", metavar="YYYY-MM", help="the month reviewed (its last day unless --as-of)"
+    )
+    report.add_argument(
+        "--as-of",
+        type=_date,
+        help="review date YYYY-MM-DD (default: the month's last day); --month or --as-of",
+    )
+    _add_review_arguments(report)
+    report.add_argument(
+        "--notes",
+        type=Path,
+        metavar="FILE",
+        help="review notes file (a filled-in notes template) instead of the data's own",
+    )
     report.add_argument("--out", type=Path, default=Path("reports"), help="default reports")
     report.add_argument("--jobs", type=_positive_int, help="parallel workers (default: CPUs)")
     report.add_argument("--accounts", nargs="+", metavar="ID", help="only these account ids")
@@ -159,6 +173,22 @@ def _build_parser() -> argparse.ArgumentParser:
         "--timeout", type=_positive_int, default=600, help="seconds per account (default 600)"
     )
 
+    template = command(
+        "notes-template",
+        _notes_template,
+        "Write the review notes workbook to fill in during the review meeting.",
+    )
+    _add_data_arguments(template)
+    _add_as_of(template)
+    template.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("review-notes.xlsx"),
+        help="workbook to write (.xlsx, default review-notes.xlsx)",
+    )
+    template.add_argument("--config", type=Path, help="TOML file overriding the defaults")
+
     demo = command("demo", _demo, "Generate the demo portfolio (if absent) and review it.")
     demo.add_argument("--data", type=Path, default=DEMO_DATA, help=f"default {DEMO_DATA}")
     return parser
@@ -176,6 +206,20 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
         "--drop-orphans",
         action="store_true",
         help="skip rows whose account is blank or unknown (counted) instead of reporting them",
+    )
+
+
+def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cadence",
+        choices=("monthly", "biweekly"),
+        help="reviews each month-end or every two weeks (default: [review] cadence, monthly)",
+    )
+    parser.add_argument(
+        "--previous",
+        type=_date,
+        metavar="DATE",
+        help="the previous review's date (default: the month-end before, or 14 days before)",
     )
 
 
@@ -283,15 +327,21 @@ def _init_mapping(args: argparse.Namespace) -> int:
 def _kpis(args: argparse.Namespace) -> int:
     from acctkit.config import load_config
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
+    from acctkit.kpis.reviews import overdue_next_steps, previous_review
     from acctkit.outputs import write_table
 
     _check_output(args.output, args.data)
     config = load_config(args.config)
+    cadence = args.cadence or config.review_cadence
+    previous = previous_review(args.as_of, cadence, args.previous)
     portfolio = _load(args)
     kpis = compute_kpis(portfolio, args.as_of, config=config)
+    if portfolio.review_notes is not None:
+        kpis["overdue_next_steps"] = overdue_next_steps(portfolio, args.as_of).to_numpy()
     if args.output:  # written before anything is printed: a closed console loses nothing
         write_table(kpis, args.output)
     alerts = compute_alerts(kpis, config=config, lang=args.lang)
+    print(f"Review as of {args.as_of:%Y-%m-%d} ({cadence}); previous review {previous:%Y-%m-%d}")
     summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio, lang=args.lang)
     print(summary.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     if args.output:
@@ -464,9 +514,29 @@ def _report(args: argparse.Namespace) -> int:
             mapping=args.mapping,
             dayfirst=True if args.dayfirst else None,
             drop_orphans=args.drop_orphans,
+            cadence=args.cadence,
+            previous=args.previous,
+            notes=args.notes,
         )
     )
     return result.exit_code
+
+
+def _notes_template(args: argparse.Namespace) -> int:
+    from acctkit.errors import OutputError
+    from acctkit.report.notes_template import write_notes_template
+
+    _check_output(args.output, args.data)
+    if args.output.suffix.lower() != ".xlsx":
+        raise OutputError(f"cannot write '{args.output}': the notes template is an .xlsx file")
+    portfolio = _load(args)
+    path = write_notes_template(portfolio, args.as_of, args.output, config=args.config)
+    print(
+        f"wrote the review notes template of {len(portfolio.accounts)} accounts to {path}; "
+        f"fill it in at the review, then put it in the data folder as review-notes.xlsx "
+        f"(in place of any review_notes file: it carries every note) or give it with --notes"
+    )
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -495,10 +565,39 @@ def _demo(args: argparse.Namespace) -> int:
         top = summary.sort_values(summary.columns[-2], ascending=False).head(10)
         print(top.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     month, reports = latest_complete_month(as_of), Path("reports")
+    previous = _demo_previous_review(args.data, portfolio, month, reports)
     print(f"\nRendering the {month} review reports into {reports / month} ...", flush=True)
-    result = run_reports(ReportRun(args.data, month, out=reports, engine="warm"))
-    print(f"\nOpen {result.index.resolve()} in a browser.")
-    return result.exit_code
+    result = run_reports(ReportRun(args.data, month, out=reports, engine="warm", resume=True))
+    print(
+        f"\nOpen {result.index.resolve()} in a browser; {reports / 'index.html'} lists the reviews."
+    )
+    return max(previous, result.exit_code)
+
+
+def _demo_previous_review(data: Path, portfolio, month: str, reports: Path) -> int:
+    """The review of the month-end before ``month``, for the accounts discussed at it (those
+    with review notes written that day): the history of reviews and each page's "Previous
+    review" link then have something to show, for a third of the cost of a full review."""
+    import pandas as pd
+
+    from acctkit.batch import ReportRun, run_reports
+    from acctkit.batch.options import month_bounds
+
+    day = pd.Timestamp(month_bounds(month)[0]) - pd.Timedelta(days=1)
+    notes = portfolio.review_notes
+    if notes is None:
+        return EXIT_OK
+    discussed = notes.loc[notes["noted_on"] == day, "account_id"].astype(str).unique().tolist()
+    if not discussed:
+        return EXIT_OK
+    earlier = f"{day:%Y-%m}"
+    print(
+        f"\nRendering the {earlier} review of the {len(discussed)} accounts discussed at it "
+        f"into {reports / earlier} ...",
+        flush=True,
+    )
+    run = ReportRun(data, earlier, out=reports, engine="warm", accounts=discussed, resume=True)
+    return run_reports(run).exit_code
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ ALERT_CODES = (
     "enthusiasm_drop",
     "no_steering_committee",
     "stale_assessments",
+    "next_steps_overdue",
 )
 
 ASSESSED_CRITERIA = (
@@ -101,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
         "enthusiasm_drop": {"enabled": True, "threshold": -1.0},
         "no_steering_committee": {"enabled": True},
         "stale_assessments": {"enabled": True, "threshold": 1},
+        "next_steps_overdue": {"enabled": True, "threshold": 1},
     },
     "stages": {
         "order": [
@@ -125,6 +127,7 @@ DEFAULTS: dict[str, Any] = {
     "attention": {"max_accounts": 15},
     "sentiment": {"min_ratings": 2},
     "assessments": {"valid_days": 180, "stale_scores": "count", "criteria": {}},
+    "review": {"cadence": "monthly"},
 }
 RISK_SCALES = ("relative", "absolute")
 """``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
@@ -168,7 +171,8 @@ class Config:
     ``min_sentiment_ratings`` (``[sentiment] min_ratings``: the enthusiasm of a window needs
     at least that many ratings); ``assessment_valid_days`` (``[assessments]``: how many days
     each criterion's latest score stays valid, ``valid_days`` or its own in
-    ``[assessments.criteria]``) and ``stale_scores`` (``count`` or ``omit``).
+    ``[assessments.criteria]``) and ``stale_scores`` (``count`` or ``omit``);
+    ``review_cadence`` (``[review] cadence``: ``monthly`` or ``biweekly``).
     """
 
     window_days: int
@@ -191,6 +195,7 @@ class Config:
     )
     stale_scores: str = "count"
     valid_days: int = 180
+    review_cadence: str = "monthly"
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -237,6 +242,7 @@ class Config:
                     if days != self.valid_days
                 },
             },
+            "review": {"cadence": self.review_cadence},
         }
 
     def to_toml(self) -> str:
@@ -385,6 +391,19 @@ def _check(config: dict[str, Any]) -> None:
     _check_stages(config["stages"])
     _check_min_ratings(config["sentiment"]["min_ratings"])
     _check_assessments(config["assessments"])
+    _check_review(config["review"])
+
+
+REVIEW_CADENCES = ("monthly", "biweekly")
+"""``[review] cadence``: reviews at month-ends, or every two weeks (14 days)."""
+
+
+def _check_review(section: Mapping[str, Any]) -> None:
+    if section["cadence"] not in REVIEW_CADENCES:
+        raise ConfigError(
+            f"config: 'review.cadence' must be one of {', '.join(REVIEW_CADENCES)}, "
+            f"got {section['cadence']!r}"
+        )
 
 
 def _check_assessments(section: Mapping[str, Any]) -> None:
@@ -522,6 +541,7 @@ def _build(config: dict[str, Any]) -> Config:
         ),
         stale_scores=config["assessments"]["stale_scores"],
         valid_days=config["assessments"]["valid_days"],
+        review_cadence=config["review"]["cadence"],
     )
 
 

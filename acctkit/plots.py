@@ -586,10 +586,15 @@ def _amount_axis(axis, lang: str) -> None:
 
 
 def _month_axis(axes, months: pd.Series, lang: str) -> None:
-    """Month ticks, the year under the first month and under each January."""
+    """Month ticks, the year under the first month and under each January (the day too
+    when a month has two dates: biweekly reviews)."""
     stamps = pd.to_datetime(months).tolist()
+    # reviews every two weeks: two dates in a month, each named by its day
+    days = len({(stamp.year, stamp.month) for stamp in stamps}) < len(stamps)
     names = [
-        month(stamp, lang) + (f"\n{stamp.year}" if i == 0 or stamp.month == 1 else "")
+        (f"{stamp.day} " if days else "")
+        + month(stamp, lang)
+        + (f"\n{stamp.year}" if i == 0 or stamp.month == 1 else "")
         for i, stamp in enumerate(stamps)
     ]
     axes.set_xticks(range(len(stamps)), names)

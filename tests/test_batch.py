@@ -191,7 +191,7 @@ def test_hostile_ids_get_safe_files_inside_the_month_and_working_links(failing_b
     names = sorted(path.name for path in (folder / "accounts").iterdir())
     assert len(names) == len(HOSTILE)
     assert all(SAFE_NAME.fullmatch(name.removesuffix(".html")) for name in names)
-    assert sorted(path.name for path in (root / "reports").iterdir()) == [LOCK, MONTH]
+    assert sorted(path.name for path in (root / "reports").iterdir()) == [LOCK, MONTH, "index.html"]
     index = (folder / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="(accounts/[^"]+)"', index)
     assert len(links) == len(HOSTILE)
@@ -223,7 +223,7 @@ def test_resume_renders_only_the_failed_account(failing_batch):
     assert after == before  # the same pages, not rendered again
     manifest = manifest_of(folder)
     assert manifest["summary"]["reused"] == len(HOSTILE)
-    assert sorted(path.name for path in (root / "reports").iterdir()) == [LOCK, MONTH]
+    assert sorted(path.name for path in (root / "reports").iterdir()) == [LOCK, MONTH, "index.html"]
 
 
 def test_timeouts_and_dead_kernels_fail_one_account_and_the_warm_kernel_recovers(tmp_path):
@@ -360,7 +360,7 @@ def test_a_run_killed_midway_leaves_no_partial_report_and_resume_finishes(tmp_pa
     result = fixture_run(data, out, resume=True)
     assert result.exit_code == 0 and result.reused >= 1
     assert result.reused + result.rendered == len(ids)
-    assert sorted(path.name for path in out.iterdir()) == [LOCK, MONTH]
+    assert sorted(path.name for path in out.iterdir()) == [LOCK, MONTH, "index.html"]
 
 
 # The real notebooks: engines and schedulers agree ------------------------------------------

@@ -155,7 +155,7 @@ def test_a_killed_rerun_leaves_the_published_month_as_it_was(history):
     assert not steps["survivors"], "workers and kernels must not outlive the killed run"
     staging = steps["staging"]
     assert steps["after_kill_listing"] == sorted(
-        [LOCK_FILE, EARLIER, EARLIER_LEFTOVER, MONTH, staging.name]
+        [LOCK_FILE, EARLIER, EARLIER_LEFTOVER, MONTH, staging.name, "index.html"]
     )
 
 
@@ -188,7 +188,9 @@ def test_resume_finishes_the_killed_run_reusing_its_complete_reports(history):
     by_run = {e["account_id"]: e["run_id"] for e in steps["resumed_manifest"]["accounts"]}
     assert done <= {account for account, run in by_run.items() if run == killed["run_id"]}
     # the killed run's staging is gone: its reports were taken, then it was discarded
-    assert steps["resumed_listing"] == sorted([LOCK_FILE, EARLIER, EARLIER_LEFTOVER, MONTH])
+    assert steps["resumed_listing"] == sorted(
+        [LOCK_FILE, EARLIER, EARLIER_LEFTOVER, MONTH, "index.html"]
+    )
 
 
 def test_a_resumed_month_is_exactly_one_run_in_one_language(history):

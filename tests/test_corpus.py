@@ -116,6 +116,7 @@ SAMPLES = {
         "mapping-unmapped-export-value",
         "rows-shorter-than-header",
     ],
+    "notes-template": ["review-notes-wrong-kind-and-dates", "csv-cut-mid-row"],
 }
 
 
@@ -140,6 +141,7 @@ def runs(tmp_path_factory, model_file) -> dict[str, subprocess.CompletedProcess]
         "train": ["--as-of", AS_OF, "-o", str(out / "model.skops")],
         "score": ["--as-of", AS_OF, "--model", str(model_file), "-o", str(out / "risk.csv")],
         "report": ["--month", AS_OF[:7], "--out", str(out / "reports"), "--jobs", "1"],
+        "notes-template": ["--as-of", AS_OF, "-o", str(out / "review-notes.xlsx")],
     }
     commands = {}
     for command, names in {"validate": CASES, **SAMPLES}.items():

@@ -37,6 +37,8 @@ COLUMNS = {  # docs/data-model.md, in its order
     "feedback": ["feedback_id", "account_id", "recorded_on", "kind", "text"],
     "outcomes": ["account_id", "occurred_on", "event"],
     "overrides": ["account_id", "field", "value", "reason", "author", "set_on", "expires_on"],
+    "review_notes": ["note_id", "account_id", "noted_on", "author", "kind", "text", "objective_id",
+                     "due_on", "done_on"],
 }  # fmt: skip
 UNIQUE_IDS = {
     "accounts": "account_id",

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
@@ -47,6 +48,7 @@ HEADINGS = {
         "execution",
         "heading.early_warning",
         "heading.alerts",
+        "heading.since_review",
     ),
     "portfolio": (
         "heading.portfolio",
@@ -56,6 +58,7 @@ HEADINGS = {
         "heading.top_risks",
         "heading.segments",
         "heading.reliability",
+        "heading.review_history",
     ),
 }
 
@@ -68,7 +71,15 @@ def tables():
     accounts.loc[0, "owner"] = f"{HOSTILE} & Co"
     actions = tables["actions"].copy()
     actions.loc[actions["account_id"] == accounts.loc[0, "account_id"], "title"] = HOSTILE
-    return {**tables, "accounts": accounts, "actions": actions}
+    hostile_note = {
+        "note_id": "RN-HOSTILE",
+        "account_id": accounts.loc[0, "account_id"],
+        "noted_on": pd.Timestamp("2026-10-31"),
+        "kind": "comment",
+        "text": HOSTILE,
+    }
+    notes = pd.concat([tables["review_notes"], pd.DataFrame([hostile_note])], ignore_index=True)
+    return {**tables, "accounts": accounts, "actions": actions, "review_notes": notes}
 
 
 @pytest.fixture(scope="module")

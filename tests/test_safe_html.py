@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pandas as pd
 import papermill
 import pytest
 
@@ -91,6 +92,18 @@ def hostile_tables():
             if table != "contacts":  # contact names stay short: the charts cut them at 20
                 texts = [f"{table}.{column} {text}" for text in texts]
             frame.loc[rows, column] = texts
+    notes = pd.DataFrame(  # what a review decided, at the review and at the one before
+        {
+            "note_id": ["HN1", "HN2", "HN3"],
+            "account_id": [H1, H1, H2],
+            "noted_on": pd.to_datetime(["2026-09-30", "2026-10-31", "2026-10-31"]),
+            "author": [ATTRIBUTE, PLACEHOLDERS, ENTITIES],
+            "kind": ["next_step", "decision", "comment"],
+            "text": [f"notes.text {IMAGE}", f"notes.text {SCRIPT}", f"notes.text {MATH}"],
+            "due_on": pd.to_datetime(["2026-10-15", None, None]),
+        }
+    )
+    tables["review_notes"] = pd.concat([tables["review_notes"], notes], ignore_index=True)
     contacts = tables["contacts"]
     rows = contacts["account_id"] == H3
     contacts.loc[rows, "name"] = [BAD_MATH[i % len(BAD_MATH)] for i in range(rows.sum())]

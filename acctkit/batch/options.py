@@ -23,6 +23,7 @@ import pandas as pd
 
 from acctkit.batch.engines import DEFAULT_TIMEOUT, ENGINES, EngineSettings
 from acctkit.batch.slugs import file_stems
+from acctkit.config import REVIEW_CADENCES as CADENCES
 from acctkit.errors import ReportError
 from acctkit.i18n import labels, languages
 from acctkit.render.parameters import positive_int
@@ -68,7 +69,12 @@ def default_notebooks() -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class Plan:
-    """The run's checked options."""
+    """The run's checked options.
+
+    ``month`` is the month of the review date; ``folder`` the review pack's folder name
+    (:func:`pack_name`); ``previous`` the previous review's date (None: the cadence's, as
+    :func:`acctkit.kpis.reviews.previous_review`).
+    """
 
     data: Path
     month: str
@@ -79,6 +85,23 @@ class Plan:
     settings: EngineSettings
     scheduler: str | None
     notebooks: tuple[Path, Path]
+    cadence: str = "monthly"
+    previous: dt.date | None = None
+    folder: str = ""
+    notes: list = field(default_factory=list)
+
+
+def pack_name(as_of: dt.date, cadence: str) -> str:
+    """The review pack's folder name: ``2026-10`` for a monthly review held on a month-end,
+    ``2026-10-15`` for any other review (a biweekly one, or a monthly one mid-month).
+
+    Examples
+    --------
+    >>> pack_name(dt.date(2026, 10, 31), "monthly"), pack_name(dt.date(2026, 10, 31), "biweekly")
+    ('2026-10', '2026-10-31')
+    """
+    month_end = (as_of + dt.timedelta(days=1)).day == 1
+    return f"{as_of:%Y-%m}" if cadence == "monthly" and month_end else f"{as_of:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
@@ -89,12 +112,16 @@ class ReportRun:
     ----------
     data : path
         The portfolio (folder of tables or ``.xlsx`` workbook).
-    month : str
-        ``YYYY-MM``: the month folder's name.
+    month : str, optional
+        ``YYYY-MM``: the month reviewed (its last day, unless ``as_of`` is given). Give
+        ``month``, ``as_of`` or both.
     as_of : str or date, optional
-        The review date, within ``month``; the month's last day by default.
+        The review date, within ``month`` when both are given; the month's last day by
+        default. Not in the future (a month not ended yet is reviewed with a note).
     out : path, optional
-        The output folder (``reports``); the month goes to ``<out>/<month>``.
+        The output folder (``reports``); the review pack goes to ``<out>/<name>``,
+        :func:`pack_name`: ``2026-10`` for a monthly month-end review, ``2026-10-15``
+        otherwise.
     jobs : int, optional
         Local worker processes; the number of CPUs by default.
     accounts : sequence of str, optional
@@ -126,6 +153,14 @@ class ReportRun:
     progress : bool, optional
         Show progress (a bar on a terminal, log lines otherwise) on standard error and a
         summary on standard output.
+    cadence : {"monthly", "biweekly"}, optional
+        The reviews' cadence; by default the configuration's ``[review] cadence``.
+    previous : str or date, optional
+        The previous review's date (every change since the previous review uses it); by
+        default the month-end before ``as_of`` (monthly) or 14 days before (biweekly).
+    notes : path, optional
+        A review notes file (the filled-in ``acctkit notes-template`` workbook) read as the
+        ``review_notes`` table instead of the data's own.
 
     Raises
     ------
@@ -140,7 +175,7 @@ class ReportRun:
     """
 
     data: str | os.PathLike
-    month: str
+    month: str | None = None
     as_of: str | dt.date | None = None
     out: str | os.PathLike = "reports"
     jobs: int | None = None
@@ -159,6 +194,9 @@ class ReportRun:
     portfolio_notebook: str | os.PathLike | None = None
     recycle_every: int = 100
     progress: bool = True
+    cadence: str | None = None
+    previous: str | dt.date | None = None
+    notes: str | os.PathLike | None = None
     plan: Plan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -174,19 +212,34 @@ class ReportRun:
             recycle_every=self.recycle_every,
             scheduler=self.scheduler,
             notebooks=(self.account_notebook, self.portfolio_notebook),
+            cadence=self.cadence,
+            previous=self.previous,
+            config=self.config,
         )
         object.__setattr__(self, "plan", plan)
 
 
 def make_plan(
-    *, data, month, as_of, out, jobs, lang, engine, timeout, recycle_every, scheduler, notebooks
+    *,
+    data,
+    month,
+    as_of,
+    out,
+    jobs,
+    lang,
+    engine,
+    timeout,
+    recycle_every,
+    scheduler,
+    notebooks,
+    cadence=None,
+    previous=None,
+    config=None,
 ) -> Plan:
     """Check the run's options at once (every problem in one message)."""
-    first, last = month_bounds(month)
-    review = last if as_of is None else _date(as_of)
-    problems = []
-    if not first <= review <= last:
-        problems.append(f"the review date {review} is not in {month}")
+    problems, notes = [], []
+    review, month = _review_date(month, as_of, problems, notes)
+    cadence, before = _cadence(cadence, previous, review, config, problems)
     if lang not in languages():
         problems.append(f"lang must be one of {', '.join(languages())}, not {lang!r}")
     if engine not in ENGINES:
@@ -216,7 +269,7 @@ def make_plan(
         raise ReportError("; ".join(problems))
     return Plan(
         data=Path(data).resolve(),
-        month=f"{first:%Y-%m}",
+        month=month,
         as_of=review,
         out=Path(out),
         workers=jobs or _cpu_count(),
@@ -224,7 +277,55 @@ def make_plan(
         settings=EngineSettings(engine=engine, timeout=timeout, recycle_every=recycle_every),
         scheduler=scheduler,
         notebooks=tuple(path.resolve() for path in notebooks),
+        cadence=cadence,
+        previous=before,
+        folder=pack_name(review, cadence),
+        notes=notes,
     )
+
+
+def _review_date(month, as_of, problems: list, notes: list) -> tuple[dt.date, str]:
+    """The review date from ``month`` and/or ``as_of``: never in the future; a month that
+    has not ended yet is reviewed on its last day with a note."""
+    today = dt.date.today()
+    if month is None and as_of is None:
+        raise ReportError("give the month reviewed (--month YYYY-MM) or the review date (--as-of)")
+    if month is not None:
+        first, last = month_bounds(month)
+        review = last if as_of is None else _date(as_of)
+        if not first <= review <= last:
+            problems.append(f"the review date {review} is not in {month}")
+        if as_of is None and review > today:
+            notes.append(
+                f"note: {month} has not ended: its review on {review} reads the data as it is today"
+            )
+            return review, f"{first:%Y-%m}"
+    else:
+        review = _date(as_of)
+    if review > today:
+        problems.append(f"the review date {review} is in the future (today is {today})")
+    return review, f"{review:%Y-%m}"
+
+
+def _cadence(cadence, previous, review: dt.date, config, problems: list):
+    """The checked cadence (the configuration's by default) and previous review date."""
+    if cadence is None:
+        from acctkit.config import load_config
+        from acctkit.errors import ConfigError
+
+        try:
+            cadence = load_config(config).review_cadence
+        except ConfigError:
+            cadence = "monthly"  # the configuration's own problem is reported when it is read
+    if cadence not in CADENCES:
+        problems.append(f"cadence must be one of {', '.join(CADENCES)}, not {cadence!r}")
+        cadence = "monthly"
+    before = None
+    if previous is not None:
+        before = _date(previous)
+        if before >= review:
+            problems.append(f"the previous review {before} must be before the review date {review}")
+    return cadence, before
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,14 @@ from pathlib import Path
 from acctkit import __version__
 from acctkit.batch.engines import ReportJob
 from acctkit.batch.executors import open_pool
+from acctkit.batch.history import (
+    check_review_date,
+    pack_reviews,
+    pack_summary,
+    previous_pack,
+    review_settings,
+    write_reviews_index,
+)
 from acctkit.batch.lock import RunLock
 from acctkit.batch.manifest import (
     Inputs,
@@ -53,8 +61,8 @@ from acctkit.data.portfolio import date_note
 from acctkit.errors import FailureKind, ModelError, OutputError, ReportError
 from acctkit.format import date as display_date
 from acctkit.i18n import catalogue_digest, labels
-from acctkit.outputs import write_table
-from acctkit.report.bundle import META_FILE
+from acctkit.outputs import write_bytes_atomic, write_table
+from acctkit.report.bundle import META_FILE, REVIEWS_FILE
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,10 @@ def run_reports(run: ReportRun) -> BatchResult:
     dayfirst, drop_orphans, lang = run.dayfirst, run.drop_orphans, run.lang
     from acctkit.data import load_portfolio
 
-    portfolio = load_portfolio(data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans)
+    portfolio = load_portfolio(
+        data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans, notes=run.notes
+    )
+    check_review_date(portfolio, plan.as_of)
     book = Book.make(plan, portfolio, run.accounts)
     check_notebooks(plan, book)
     loaded_model = _load_model(model)
@@ -164,9 +175,15 @@ def run_reports(run: ReportRun) -> BatchResult:
             "drop_orphans": drop_orphans,
             "words": catalogue_digest(),
             "acctkit": __version__,
+            "review": review_settings(plan),
+            # the pages link to the previous pack: reports of a run without it are not reused
+            "previous_pack": previous_pack(plan.out, plan.folder, review_settings(plan)),
+            "notes": file_digest(run.notes) if run.notes is not None else None,
         },
     )
     show = Progress(enabled=run.progress)
+    for note in plan.notes:
+        show.note(note)
     dates = date_note(portfolio, plan.as_of)
     if dates:
         show.note(f"note: {dates}")
@@ -185,11 +202,12 @@ class _Run:
         self.book = book
         self.show = show
         self.started = started
-        self.month = MonthFolder(plan.out, plan.month, new_run_id())
+        self.month = MonthFolder(plan.out, plan.folder, new_run_id())
         self.staging = self.month.staging
         header = {
             "month": plan.month,
             "as_of": plan.as_of.isoformat(),
+            "review": review_settings(plan),
             "parameters": {
                 "data": str(plan.data),
                 "lang": plan.lang,
@@ -219,6 +237,7 @@ class _Run:
                 if not self._reuse_bundle(sources):
                     self._build_bundle(portfolio, loaded_model, model_path, config)
                 self._write_tables()
+                self._write_reviews()
                 self.month.discard(leftovers)
                 self.record.save("running", force=True)
                 self._render(pool, pending)
@@ -230,9 +249,18 @@ class _Run:
         except BaseException:
             self._abandon()
             raise
+        self._write_index()
         result = self._result(folder)
         self._summary(result)
         return result
+
+    def _write_index(self) -> None:
+        """Rewrite ``<out>/index.html``, the list of review packs; the pack is published
+        whatever happens to this page (a note says so)."""
+        try:
+            write_reviews_index(self.plan.out, self.plan.lang)
+        except (OutputError, OSError) as error:
+            self.show.note(f"note: {self.plan.out / 'index.html'} was not rewritten: {error}")
 
     def _reuse_reports(self, sources: list[Path]) -> None:
         """Take the complete reports of earlier runs with the same inputs (``resume``)."""
@@ -286,6 +314,8 @@ class _Run:
             model=model,
             config=config,
             lang=self.plan.lang,
+            cadence=self.plan.cadence,
+            previous=self.plan.previous,
         )
 
     def _model(self, portfolio, loaded_model, model_path):
@@ -314,6 +344,13 @@ class _Run:
         write_table(tables["kpis"], self.staging / "kpis.csv", index=False)
         write_table(alerts, self.staging / "alerts.csv", index=False)
         write_table(risk, self.staging / "risk.csv", index=False)
+        self.record.header["review"].update(pack_summary(tables["kpis"], tables["alerts"]))
+
+    def _write_reviews(self) -> None:
+        """The review packs around this one, for the pages' links and band history."""
+        reviews = pack_reviews(self.plan.out, self.plan.folder, self.record.header["review"])
+        text = json.dumps(reviews, indent=2, ensure_ascii=False, default=str)
+        write_bytes_atomic(self.staging / "bundle" / REVIEWS_FILE, text.encode("utf-8"))
 
     def _render(self, pool, pending: list[str]) -> None:
         self.show.start(len(pending))

@@ -57,6 +57,7 @@ def load_portfolio(
     mapping: str | Path | dict | Mapping | None = None,
     dayfirst: bool | None = None,
     drop_orphans: bool = False,
+    notes: str | Path | None = None,
 ) -> Portfolio:
     """Load and validate a portfolio from a folder of table files or an Excel workbook.
 
@@ -76,6 +77,9 @@ def load_portfolio(
     drop_orphans
         Skip, rather than report, the rows whose account is blank or unknown (and the stage
         history of an unknown opportunity); each skip is counted in a ``LoadNote`` warning.
+    notes
+        A review notes file (CSV, Parquet or ``.xlsx``: the filled-in workbook of ``acctkit
+        notes-template``) read as the ``review_notes`` table, in place of the source's own.
 
     Raises
     ------
@@ -97,7 +101,9 @@ def load_portfolio(
     >>> p = load_portfolio("exports/2026-10", mapping="crm.toml")          # doctest: +SKIP
     >>> p.summary()                                                       # doctest: +SKIP
     """
-    result = load_with_notes(source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans)
+    result = load_with_notes(
+        source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans, notes=notes
+    )
     for note in result.notes:
         warnings.warn(str(note), LoadNote, stacklevel=2)
     return result.portfolio
@@ -109,11 +115,15 @@ def load_with_notes(
     mapping: str | Path | dict | Mapping | None = None,
     dayfirst: bool | None = None,
     drop_orphans: bool = False,
+    notes: str | Path | None = None,
 ) -> LoadResult:
     """:func:`load_portfolio`, returning its notes instead of warning them (for the CLI)."""
     checked = read_mapping(mapping) if mapping is not None else None
     path = Path(source)
+    notes_file = notes
     raws, problems, notes = _read_source(path, checked)
+    if notes_file is not None:
+        _read_notes_file(Path(notes_file), raws, problems)
     for raw in raws.values():
         errors, trimmed = short_row_findings(raw)
         problems, notes = problems + errors, notes + trimmed
@@ -199,6 +209,8 @@ def _assemble(
     for name in TABLE_NAMES:
         if name not in raws:
             continue
+        if name == "review_notes":
+            raws[name] = _filled_notes(raws[name])
         if drop_orphans and name in ORPHAN_PARENTS:
             raws[name], notes = _without_orphans(name, raws, typed, problems)
             skipped.extend(notes)
@@ -224,6 +236,28 @@ def _assemble(
     if problems:
         raise DataValidationError(problems, source=source)
     return Portfolio(**_categorise(typed, codes), source=source), skipped
+
+
+def _read_notes_file(path: Path, raws: dict[str, RawTable], problems: list[Problem]) -> None:
+    """Read ``path`` as the ``review_notes`` table (``--notes FILE``), replacing the data's."""
+    if not path.is_file():
+        problems.append(Problem("review_notes", f"the notes file '{path}' does not exist"))
+        return
+    try:
+        raws["review_notes"] = read_file("review_notes", path)
+    except Exception as exc:  # a damaged or foreign file: say so, as for any table file
+        problems.append(Problem("review_notes", read_failure(exc), file=path.name))
+
+
+def _filled_notes(raw: RawTable) -> RawTable:
+    """The review notes without the rows left empty: a notes template (``acctkit
+    notes-template``) has one row per account, and only the rows given a ``kind`` or a
+    ``text`` in the meeting are notes."""
+    frame = raw.frame
+    if "kind" not in frame.columns or "text" not in frame.columns:
+        return raw  # the missing column is reported by the table's check
+    empty = parse.is_blank(frame["kind"]).to_numpy() & parse.is_blank(frame["text"]).to_numpy()
+    return raw.take(~empty) if empty.any() else raw
 
 
 def _without_orphans(

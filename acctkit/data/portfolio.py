@@ -46,6 +46,7 @@ TABLE_NAMES = (
     "feedback",
     "outcomes",
     "overrides",
+    "review_notes",
 )
 
 
@@ -69,6 +70,7 @@ class Portfolio:
     feedback: pd.DataFrame | None = None
     outcomes: pd.DataFrame | None = None
     overrides: pd.DataFrame | None = None
+    review_notes: pd.DataFrame | None = None
     source: str | None = None
 
     @property

@@ -153,11 +153,16 @@ class RawTable:
         return replace(self, frame=frame, rows=rows[keep], as_text=as_text)
 
 
+FILE_ALIASES = {"review-notes": "review_notes"}
+"""Other file names of a table: ``review-notes.xlsx``, the notes template's default name."""
+
+
 def find_table_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """Map each table name to its file in ``folder`` (``accounts.csv``, ``contacts.parquet``...)."""
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         table = path.stem.strip().lower()  # Accounts.csv is the accounts table too
+        table = FILE_ALIASES.get(table, table)
         if path.is_file() and path.suffix.lower() in SUFFIXES and table in TABLE_NAMES:
             found.setdefault(table, []).append(path)
     problems = [

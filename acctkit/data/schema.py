@@ -31,6 +31,9 @@ OVERRIDE_VALUES = {
 """What an override may set: each field's values (the KPI bands, the recommendations and
 the early-warning bands)."""
 OVERRIDE_FIELDS = tuple(OVERRIDE_VALUES)
+NOTE_KINDS = ("decision", "next_step", "comment")
+"""``review_notes.kind``: what a review decided, a next step someone is to take (with
+``due_on``, and ``done_on`` once done), or a comment."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,21 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("expires_on", "date", required=True),
             ),
             date_column="set_on",
+        ),
+        TableSchema(
+            "review_notes",
+            (
+                Column("note_id", "id", unique=True),
+                _account_ref(),
+                Column("noted_on", "date", required=True),
+                Column("author", "str"),
+                Column("kind", "enum", required=True, choices=NOTE_KINDS),
+                Column("text", "str", required=True, free_text=True),
+                Column("objective_id", "id"),
+                Column("due_on", "date"),
+                Column("done_on", "date"),
+            ),
+            date_column="noted_on",
         ),
     )
 }

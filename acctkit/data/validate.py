@@ -448,6 +448,19 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
             found.add("closed_on is before opened_on", "closed_on", before)
     elif schema.name == "overrides":
         _check_overrides(frame, found)
+    elif schema.name == "review_notes":
+        _check_review_notes(frame, found)
+
+
+def _check_review_notes(frame: pd.DataFrame, found: _Collector) -> None:
+    """Due and done dates belong to next steps; a step is not done before it is noted."""
+    other = frame["kind"].notna() & (frame["kind"] != "next_step")
+    dated = other & (frame["due_on"].notna() | frame["done_on"].notna())
+    if dated.any():
+        found.add("due_on and done_on are for next steps only (kind next_step)", "kind", dated)
+    early = frame["done_on"] < frame["noted_on"]
+    if early.any():
+        found.add("done_on is before noted_on", "done_on", early)
 
 
 def _check_overrides(frame: pd.DataFrame, found: _Collector) -> None:

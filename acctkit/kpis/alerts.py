@@ -274,6 +274,7 @@ _RULES: Mapping[str, Callable] = {
     "enthusiasm_drop": _enthusiasm_drop,
     "no_steering_committee": _no_steering_committee,
     "stale_assessments": _counted("stale_assessments", "stale_assessments", "low", True),
+    "next_steps_overdue": _counted("overdue_next_steps", "next_steps_overdue", "medium", True),
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
@@ -288,10 +289,20 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "enthusiasm_drop": ("sentiment_drift",),
     "no_steering_committee": ("steering_committee_expected", "steering_committees"),
     "stale_assessments": ("stale_assessments",),
+    "next_steps_overdue": ("overdue_next_steps",),
 }
 
+REVIEW_RULES: tuple[str, ...] = ("next_steps_overdue",)
+"""Rules on the review notes (``overdue_next_steps``, added to the KPIs by the review bundle
+and ``acctkit kpis``), not on a KPI of the engine: the back-test does not replay them."""
+
 ALERT_INPUTS: tuple[str, ...] = tuple(
-    dict.fromkeys(column for columns in _RULE_COLUMNS.values() for column in columns)
+    dict.fromkeys(
+        column
+        for code, columns in _RULE_COLUMNS.items()
+        if code not in REVIEW_RULES
+        for column in columns
+    )
 )
 """Every KPI column some rule reads (for ``kpis_at(..., columns=ALERT_INPUTS)``)."""
 

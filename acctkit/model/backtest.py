@@ -15,7 +15,7 @@ import pandas as pd
 from acctkit.config import ALERT_CODES, load_config
 from acctkit.errors import ModelError
 from acctkit.kpis import compute_alerts, kpis_at
-from acctkit.kpis.alerts import ALERT_INPUTS
+from acctkit.kpis.alerts import ALERT_INPUTS, REVIEW_RULES
 from acctkit.kpis.windows import as_of_date, day_numbers, month_ends
 from acctkit.model.features import first_churn, outcome_ahead
 
@@ -97,7 +97,9 @@ def backtest_alerts(
     risk, model_note, model_error = _early_warning(portfolio, dates, kpis, horizon_days, config)
 
     fired = _fired(kpis, risk, config)
-    codes = [code for code in ALERT_CODES if config.alerts[code].enabled]
+    codes = [
+        code for code in ALERT_CODES if config.alerts[code].enabled and code not in REVIEW_RULES
+    ]
     if risk is None and "churn_risk" in codes:
         codes.remove("churn_risk")
     columns = {code: fired.get(code, np.zeros(len(kpis), dtype=bool)) for code in codes}

@@ -30,12 +30,23 @@ from acctkit.kpis.judgement import (
 )
 from acctkit.kpis.meetings import exchanges, missed_meetings
 from acctkit.kpis.pipeline import opportunities_at
+from acctkit.kpis.reviews import (
+    check_cadence,
+    notes_at,
+    overdue_next_steps,
+    previous_review,
+    review_dates,
+)
 from acctkit.kpis.scores import score_breakdown
 from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 4  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement
+FORMAT_VERSION = 5  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement;
+# 5: review cadence and previous review date, review notes
+REVIEWS_FILE = "reviews.json"
+"""The review packs around this one (written by the batch beside ``bundle.json``): the
+previous pack of the same output folder and the health bands of the past packs."""
 PORTFOLIO_TABLES = ("backtest",)
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
@@ -52,6 +63,7 @@ ACCOUNT_TABLES = (
     "actions",
     "judgement",
     "overrides",
+    "review_notes",
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -65,6 +77,8 @@ def build_bundle(
     config=None,
     lang: str = "en",
     months: int = 12,
+    cadence: str | None = None,
+    previous=None,
 ) -> Path:
     """Compute every table the review notebooks show, for all accounts, into ``out``.
 
@@ -86,7 +100,13 @@ def build_bundle(
         every supported language (:func:`acctkit.i18n.languages`), one ``message_<lang>`` or
         ``drivers_<lang>`` column each, so that one bundle renders reports in any of them.
     months
-        How many month-ends of history the trend charts show.
+        How many review dates of history the trend charts show (month-ends, or every two
+        weeks for a biweekly cadence).
+    cadence
+        ``monthly`` or ``biweekly``; by default the configuration's ``[review] cadence``.
+    previous
+        The previous review's date (every "change since the previous review" compares with
+        it); by default the cadence's (:func:`acctkit.kpis.reviews.previous_review`).
 
     Returns
     -------
@@ -97,12 +117,15 @@ def build_bundle(
     date = as_of_date(as_of)
     out = Path(out)
     window = config.window_days
-    history_dates = month_ends(date, months).union(pd.DatetimeIndex([date]))
-    previous = _previous_review(date)
+    cadence = check_cadence(cadence or config.review_cadence)
+    previous = previous_review(date, cadence, previous)
+    history_dates = review_dates(date, months, cadence).union(pd.DatetimeIndex([date]))
     history = kpis_at(portfolio, history_dates.union([previous]), config=config)
     kpis = history[history["as_of"] == date].drop(columns="as_of").set_index("account_id")
+    kpis = _with_next_steps(kpis, portfolio, date)
 
-    risk, risk_trend, model_meta = _risk_tables(model, portfolio, date, config, months)
+    risk_dates = review_dates(date, min(months, 6), cadence).union([date, previous])
+    risk, risk_trend, model_meta = _risk_tables(model, portfolio, date, config, risk_dates)
     backtest, backtest_meta = _backtest(portfolio, date, config)
     probability = risk["risk_probability"] if len(risk) else None
     in_force = overrides_at(portfolio, date)
@@ -128,6 +151,7 @@ def build_bundle(
             ignore_index=True,
         ),
         "backtest": backtest,
+        "review_notes": notes_at(portfolio, date),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -136,6 +160,7 @@ def build_bundle(
         "format_version": FORMAT_VERSION,
         "as_of": date.strftime("%Y-%m-%d"),
         "previous_review": previous.strftime("%Y-%m-%d"),
+        "cadence": cadence,
         "window_days": window,
         "months": months,
         "lang": lang,
@@ -151,9 +176,14 @@ def build_bundle(
     return out
 
 
-def _previous_review(date: pd.Timestamp) -> pd.Timestamp:
-    """The month-end before the review date: the previous monthly review."""
-    return (date - pd.offsets.MonthEnd(1)).normalize()
+def _with_next_steps(kpis: pd.DataFrame, portfolio, date: pd.Timestamp) -> pd.DataFrame:
+    """The KPIs plus ``overdue_next_steps`` (the review notes' next steps overdue at D, for
+    the ``next_steps_overdue`` alert) when the portfolio has review notes."""
+    if getattr(portfolio, "review_notes", None) is None:
+        return kpis
+    overdue = overdue_next_steps(portfolio, date)
+    overdue = overdue.set_axis(overdue.index.astype(str)).reindex(kpis.index.astype(str))
+    return kpis.assign(overdue_next_steps=overdue.to_numpy())
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -176,7 +206,7 @@ def _alerts(kpis: pd.DataFrame, risk, config) -> pd.DataFrame:
     return alerts
 
 
-def _risk_tables(model, portfolio, date, config, months):
+def _risk_tables(model, portfolio, date, config, dates):
     empty = pd.DataFrame(
         {"risk_probability": pd.Series(dtype="float64")},
         index=pd.Index([], name="account_id", dtype="string"),
@@ -187,7 +217,6 @@ def _risk_tables(model, portfolio, date, config, months):
     from acctkit.model import risk_history, risk_limits, score_accounts
 
     risk = score_accounts(model, portfolio, date, config=config, languages=languages())
-    dates = month_ends(date, min(months, 6)).union(pd.DatetimeIndex([date]))
     trend = risk_history(model, portfolio, dates)
     meta = {
         "as_of": model.as_of_.strftime("%Y-%m-%d"),
@@ -351,6 +380,18 @@ class AccountBundle:
         return pd.Timestamp(self.meta["previous_review"])
 
     @property
+    def cadence(self) -> str:
+        """``monthly`` or ``biweekly`` (bundles of format 4 were monthly)."""
+        return self.meta.get("cadence", "monthly")
+
+    @property
+    def reviews(self) -> dict:
+        """The review packs around this one (:data:`REVIEWS_FILE`): ``previous`` (the
+        previous pack's folder, date and account pages) and ``packs``; empty outside a
+        batch."""
+        return self.meta.get("reviews") or {}
+
+    @property
     def risk_limits(self) -> dict | None:
         """The probabilities from which the medium and high risk bands start (None without
         a model)."""
@@ -383,7 +424,15 @@ def load_account(bundle: str | Path, account_id: str) -> AccountBundle:
     }
     if tables["accounts"].empty:
         raise ReportError(f"account '{account_id}' is not in the bundle '{bundle}'")
-    return AccountBundle(account_id, meta, tables)
+    return AccountBundle(account_id, {**meta, "reviews": read_reviews(bundle)}, tables)
+
+
+def read_reviews(bundle: str | Path) -> dict:
+    """The bundle's :data:`REVIEWS_FILE` (written by the batch), or ``{}``."""
+    try:
+        return json.loads((Path(bundle) / REVIEWS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def load_tables(bundle: str | Path, names=ACCOUNT_TABLES) -> dict[str, pd.DataFrame]:
