@@ -46,6 +46,7 @@ TABLE_NAMES = (
     "feedback",
     "outcomes",
     "overrides",
+    "products",
 )
 
 
@@ -69,6 +70,7 @@ class Portfolio:
     feedback: pd.DataFrame | None = None
     outcomes: pd.DataFrame | None = None
     overrides: pd.DataFrame | None = None
+    products: pd.DataFrame | None = None
     source: str | None = None
 
     @property

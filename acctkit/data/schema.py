@@ -149,7 +149,8 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("opportunity_id", "id", required=True, unique=True),
                 _account_ref(),
                 Column("name", "str"),
-                Column("product", "str"),
+                # with a products table, a product must be one of its rows
+                Column("product", "str", ref="products.product"),
                 Column("business_unit", "str"),
                 Column("kind", "enum", required=True, choices=KINDS),
                 # Blank = not estimated yet; required once won (see validate's row rules).
@@ -239,6 +240,14 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("expires_on", "date", required=True),
             ),
             date_column="set_on",
+        ),
+        # optional: our product catalogue, its order the whitespace map's columns
+        TableSchema(
+            "products",
+            (
+                Column("product", "str", required=True, unique=True),
+                Column("family", "str"),
+            ),
         ),
     )
 }

@@ -34,6 +34,7 @@ from acctkit.kpis.columns import KPI_COLUMNS, to_column
 from acctkit.kpis.engine import ConfigSource, kpis_at
 from acctkit.kpis.potential import ASSESSMENT_COLUMNS
 from acctkit.kpis.scores import SCORE_BANDS, score_columns
+from acctkit.kpis.whitespace import product_catalogue
 from acctkit.kpis.windows import as_of_date
 
 GROUP_COLUMNS = ("entities", "entities_engaged")
@@ -266,6 +267,7 @@ def _pooled_kpis(
         stage_history=history,
         outcomes=None,
         overrides=None,
+        products=product_catalogue(portfolio, date),  # the portfolio's, not the perimeter's
         **tables,
     )
     columns = [c for c in KPI_COLUMNS if c not in _SCORE_OUTPUTS]

@@ -1,0 +1,390 @@
+"""The whitespace map: the client's business units by our products, and what we sold where.
+
+A cell (account, business unit, product), as of D:
+
+- ``won``: an opportunity of that unit and product won in the last 12 months
+  (``closed_on`` in (D-365, D]), with the amount won;
+- ``open``: else, opportunities open at D, with their amount and the furthest stage;
+- ``lost``: else, an opportunity lost in the last 12 months;
+- ``empty``: none of these: whitespace.
+
+The business units of an account at D are the non-empty ``business_unit`` of its contacts
+active at D and of its opportunities created on or before D. The products are the rows of
+the ``products`` table when the portfolio has one (in its order), else the non-empty
+``product`` of every opportunity created on or before D (alphabetical). Opportunities
+without a product are left out of the map; those without a business unit sit in a row of
+their own (``business_unit`` missing) that counts in no KPI.
+
+For an empty cell, :func:`whitespace_hints` gives a *hint* (never a fact): among the
+account's peers (the other accounts of its industry), the share that bought the product in
+the last 12 months and their median spend on it.
+
+KPI columns (:data:`PRODUCT_COLUMNS`, the block :func:`product_columns`):
+``products_owned`` (products won in the last 12 months), ``product_penetration_pct``
+(100 x products_owned / products in the catalogue at D) and ``whitespace_cells`` (empty
+cells of the named business units).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from acctkit.config import Config
+from acctkit.data.portfolio import Portfolio
+from acctkit.kpis.grid import Groups, nan_columns
+from acctkit.kpis.windows import as_of_date, day_numbers, ratio
+
+PRODUCT_COLUMNS = ("products_owned", "product_penetration_pct", "whitespace_cells")
+YEAR_DAYS = 365
+"""The "last 12 months" of a cell: (D-365, D], as for the win rate."""
+STATUSES = ("won", "open", "lost", "empty")
+OPEN_STAGES = ("prospecting", "qualification", "proposal", "negotiation")
+MIN_PEERS = 3
+"""Fewer peers than this in the industry: no hint."""
+MAP_COLUMNS = (
+    "account_id",
+    "business_unit",
+    "product",
+    "family",
+    "status",
+    "won_amount",
+    "open_amount",
+    "open_stage",
+    "lost_amount",
+)
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def product_catalogue(portfolio: Portfolio, as_of: object) -> pd.DataFrame:
+    """The products of the map, in order: ``product``, ``family`` (missing when unknown)."""
+    if portfolio.products is not None:
+        products = portfolio.products
+        return pd.DataFrame(
+            {
+                "product": _labels(products["product"]).to_numpy(dtype=object),
+                "family": _labels(products["family"]).to_numpy(dtype=object),
+            }
+        ).dropna(subset=["product"])
+    opportunities = portfolio.opportunities
+    if opportunities is None:
+        return pd.DataFrame({"product": [], "family": []}, dtype=object)
+    date = as_of_date(as_of)
+    product = _labels(opportunities["product"])[opportunities["created_on"] <= date].dropna()
+    names = sorted(pd.unique(product.to_numpy(dtype=object)), key=lambda s: (s.casefold(), s))
+    return pd.DataFrame({"product": names, "family": [None] * len(names)}, dtype=object)
+
+
+def product_columns(
+    portfolio: Portfolio, days: np.ndarray, window_days: int, config: Config
+) -> dict[str, np.ndarray]:
+    """Products owned, product penetration and whitespace cells at each date."""
+    n_accounts = len(portfolio.accounts)
+    opportunities = portfolio.opportunities
+    if opportunities is None:
+        return nan_columns(PRODUCT_COLUMNS, n_accounts, days)
+    days = np.asarray(days, dtype=np.float64)
+    account = opportunities["account_id"].cat.codes.to_numpy(np.int64)
+    created = day_numbers(opportunities["created_on"])
+    closed = day_numbers(opportunities["closed_on"])
+    closed = np.where(np.isnan(closed), np.inf, closed)
+    won = (opportunities["stage"] == "closed_won").to_numpy(dtype=bool)
+    product = _labels(opportunities["product"])
+
+    if portfolio.products is not None:
+        names = pd.Index(_labels(portfolio.products["product"]).dropna().to_numpy(dtype=object))
+        product_code = names.get_indexer(product.to_numpy(dtype=object, na_value=None))
+        n_products = np.full(len(days), float(len(names)))
+    else:
+        product_code, names = pd.factorize(product.to_numpy(dtype=object, na_value=None))
+        first = np.full(len(names), np.inf)
+        known = product_code >= 0
+        np.minimum.at(first, product_code[known], created[known])
+        n_products = (first[:, None] <= days[None, :]).sum(axis=0).astype(np.float64)
+    n_names = max(len(names), 1)
+
+    # products owned: (account, product) pairs with a win in (D-365, D]
+    in_year = (closed[:, None] <= days[None, :]) & (closed[:, None] > days[None, :] - YEAR_DAYS)
+    bought = won & (product_code >= 0)
+    pairs, pair_of = np.unique(
+        account[bought] * n_names + product_code[bought], return_inverse=True
+    )
+    pair_bought = Groups(pair_of, len(pairs)).any(in_year[bought])
+    owned = Groups(pairs // n_names, n_accounts).sum(pair_bought).astype(np.float64)
+
+    cells = _whitespace_cells(portfolio, account, created, closed, product_code, days, n_products)
+    return {
+        "products_owned": owned,
+        "product_penetration_pct": ratio(owned, np.broadcast_to(n_products, owned.shape), 100.0),
+        "whitespace_cells": cells,
+    }
+
+
+def _whitespace_cells(
+    portfolio: Portfolio,
+    account: np.ndarray,
+    created: np.ndarray,
+    closed: np.ndarray,
+    product_code: np.ndarray,
+    days: np.ndarray,
+    n_products: np.ndarray,
+) -> np.ndarray:
+    """Business units known at D x products at D, minus the cells touched (won or lost in
+    the last 12 months, or open at D)."""
+    n_accounts = len(portfolio.accounts)
+    opportunities = portfolio.opportunities
+    opp_unit = _labels(opportunities["business_unit"]).to_numpy(dtype=object, na_value=None)
+    unit_sources = [opp_unit]
+    contacts = portfolio.contacts
+    if contacts is not None:
+        unit_sources.append(
+            _labels(contacts["business_unit"]).to_numpy(dtype=object, na_value=None)
+        )
+    unit_code, units = pd.factorize(np.concatenate(unit_sources))
+    n_units = max(len(units), 1)
+    opp_units = unit_code[: len(opp_unit)]
+
+    # units known at D: an active contact, or an opportunity created on or before D
+    keys = [account * n_units + opp_units]
+    known_at = [np.where(opp_units >= 0, created, np.inf)[:, None] <= days[None, :]]
+    if contacts is not None:
+        contact_units = unit_code[len(opp_unit) :]
+        contact_account = contacts["account_id"].cat.codes.to_numpy(np.int64)
+        active = ~(day_numbers(contacts["left_on"])[:, None] <= days[None, :])
+        keys.append(contact_account * n_units + contact_units)
+        known_at.append(active & (contact_units >= 0)[:, None])
+    key = np.concatenate(keys)
+    flags = np.concatenate(known_at)
+    with_unit = np.concatenate(
+        [opp_units >= 0] + ([contact_units >= 0] if contacts is not None else [])
+    )
+    pairs, pair_of = np.unique(key[with_unit], return_inverse=True)
+    unit_known = Groups(pair_of, len(pairs)).any(flags[with_unit])
+    units_at = Groups(pairs // n_units, n_accounts).sum(unit_known).astype(np.float64)
+
+    # cells touched: an opportunity created <= D that is open at D or closed in (D-365, D]
+    placed = (opp_units >= 0) & (product_code >= 0)
+    n_names = int(product_code.max()) + 1 if len(product_code) and product_code.max() >= 0 else 1
+    cell = (account * n_units + opp_units) * n_names + product_code
+    touched = (created[placed, None] <= days[None, :]) & (
+        closed[placed, None] > days[None, :] - YEAR_DAYS
+    )
+    cells, cell_of = np.unique(cell[placed], return_inverse=True)
+    cell_touched = Groups(cell_of, len(cells)).any(touched)
+    touched_at = Groups(cells // (n_units * n_names), n_accounts).sum(cell_touched)
+    return units_at * n_products[None, :] - touched_at
+
+
+def whitespace_map(portfolio: Portfolio, as_of: object, account_ids: object = None) -> pd.DataFrame:
+    """The whitespace map of each account (or of the accounts given), as of D.
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per (account, business unit, product): :data:`MAP_COLUMNS`.
+        ``status`` is ``won``, ``open``, ``lost`` or ``empty``; amounts are sums (0 when
+        none); ``open_stage`` the furthest stage at D among the open opportunities (their
+        recorded stage, or the latest stage change on or before D; ``prospecting`` when
+        unknown: closed since, without a stage change on record). Business units in
+        alphabetical order, the row of opportunities without a unit (``business_unit``
+        missing) last; products in catalogue order. No row for an account without a known
+        business unit or a portfolio without products.
+    """
+    date = as_of_date(as_of)
+    catalogue = product_catalogue(portfolio, date)
+    ids = portfolio.account_ids if account_ids is None else pd.Index(list(account_ids))
+    empty = pd.DataFrame({c: [] for c in MAP_COLUMNS})
+    opportunities = portfolio.opportunities
+    if opportunities is None or catalogue.empty:
+        return empty
+    units = _units_at(portfolio, date, ids)
+    opps = _opportunities_at(portfolio, date)
+    opps = opps[opps["account_id"].isin(ids) & opps["product"].isin(catalogue["product"])]
+    extra = opps.loc[opps["business_unit"].isna(), ["account_id"]].drop_duplicates()
+    rows = pd.concat([units, extra.assign(business_unit=None)], ignore_index=True)
+    if rows.empty:
+        return empty
+    rows["_order"] = pd.Categorical(rows["account_id"], categories=ids).codes
+    grid = rows.merge(catalogue.assign(_product=np.arange(len(catalogue))), how="cross")
+    cells = _cell_values(opps)
+    key = ["account_id", "business_unit", "product"]
+    grid["business_unit"] = grid["business_unit"].astype(object)
+    cells["business_unit"] = cells["business_unit"].astype(object)
+    out = grid.merge(cells, on=key, how="left")
+    for column in ("won_amount", "open_amount", "lost_amount"):
+        out[column] = out[column].fillna(0.0)
+    out["status"] = np.select(
+        [out[flag].fillna(False).to_numpy(dtype=bool) for flag in ("won", "open", "lost")],
+        ["won", "open", "lost"],
+        "empty",
+    )
+    out["_unit"] = out["business_unit"].isna()
+    out["_name"] = out["business_unit"].fillna("").str.casefold()
+    out = out.sort_values(["_order", "_unit", "_name", "_product"], kind="stable")
+    return out[list(MAP_COLUMNS)].reset_index(drop=True)
+
+
+def _units_at(portfolio: Portfolio, date: pd.Timestamp, ids: pd.Index) -> pd.DataFrame:
+    """(account_id, business_unit) known at D."""
+    parts = []
+    opportunities = portfolio.opportunities
+    created = opportunities[opportunities["created_on"] <= date]
+    parts.append(
+        pd.DataFrame(
+            {
+                "account_id": created["account_id"].astype(object).to_numpy(),
+                "business_unit": _labels(created["business_unit"]).to_numpy(object, na_value=None),
+            }
+        )
+    )
+    contacts = portfolio.contacts
+    if contacts is not None:
+        active = contacts[~(contacts["left_on"] <= date)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "account_id": active["account_id"].astype(object).to_numpy(),
+                    "business_unit": _labels(active["business_unit"]).to_numpy(
+                        object, na_value=None
+                    ),
+                }
+            )
+        )
+    units = pd.concat(parts, ignore_index=True).dropna().drop_duplicates()
+    return units[units["account_id"].isin(ids)]
+
+
+def _opportunities_at(portfolio: Portfolio, date: pd.Timestamp) -> pd.DataFrame:
+    """The opportunities created on or before D, with their state at D."""
+    opportunities = portfolio.opportunities
+    opps = opportunities[opportunities["created_on"] <= date]
+    closed_by_d = opps["closed_on"] <= date
+    stage = opps["stage"].astype(object)
+    history = portfolio.stage_history
+    if history is not None and len(history):
+        past = history[history["changed_on"] <= date].sort_values("changed_on", kind="stable")
+        latest = past.groupby("opportunity_id", observed=True)["stage"].last().astype(object)
+        at_d = opps["opportunity_id"].astype(object).map(latest)
+        stage = at_d.where(at_d.notna() & ~closed_by_d, stage)
+    amount = opps["amount"].astype("float64").fillna(0.0).to_numpy()
+    recent = (opps["closed_on"] > date - pd.Timedelta(days=YEAR_DAYS)) & closed_by_d
+    won = (opps["stage"] == "closed_won").to_numpy() & recent.to_numpy()
+    lost = (opps["stage"] == "closed_lost").to_numpy() & recent.to_numpy()
+    is_open = ~closed_by_d.to_numpy()
+    # open at D but closed since, without a stage change on record: unknown, the lowest
+    stage_at = np.where(is_open & ~stage.isin(OPEN_STAGES).to_numpy(), OPEN_STAGES[0], stage)
+    return pd.DataFrame(
+        {
+            "account_id": opps["account_id"].astype(object).to_numpy(),
+            "business_unit": _labels(opps["business_unit"]).to_numpy(object, na_value=None),
+            "product": _labels(opps["product"]).to_numpy(object, na_value=None),
+            "won": won,
+            "open": is_open,
+            "lost": lost,
+            "amount": amount,
+            "stage_at": stage_at,
+        }
+    )
+
+
+def _cell_values(opps: pd.DataFrame) -> pd.DataFrame:
+    """Per (account, unit, product): won / open / lost flags and amounts, furthest stage."""
+    key = ["account_id", "business_unit", "product"]
+    frame = opps.assign(
+        won_amount=np.where(opps["won"], opps["amount"], 0.0),
+        open_amount=np.where(opps["open"], opps["amount"], 0.0),
+        lost_amount=np.where(opps["lost"], opps["amount"], 0.0),
+        stage_rank=pd.Categorical(
+            opps["stage_at"].where(opps["open"]), categories=OPEN_STAGES
+        ).codes,
+    )
+    grouped = frame.groupby(key, dropna=False, sort=False)
+    out = grouped.agg(
+        won=("won", "any"),
+        open=("open", "any"),
+        lost=("lost", "any"),
+        won_amount=("won_amount", "sum"),
+        open_amount=("open_amount", "sum"),
+        lost_amount=("lost_amount", "sum"),
+        stage_rank=("stage_rank", "max"),
+    ).reset_index()
+    stages = np.array([*OPEN_STAGES, None], dtype=object)
+    out["open_stage"] = stages[np.where(out["stage_rank"] >= 0, out["stage_rank"], -1)]
+    out.loc[~out["open"], "open_stage"] = None
+    return out.drop(columns="stage_rank")
+
+
+def combined_map(cells: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Several accounts' maps as one (a group's): cells of the same business unit and
+    product merged (amounts summed, the strongest status, the furthest stage);
+    ``account_id`` becomes ``label``."""
+    if cells.empty:
+        return cells
+    frame = cells.assign(
+        _rank=pd.Categorical(cells["status"], categories=STATUSES).codes,
+        _stage=pd.Categorical(cells["open_stage"], categories=OPEN_STAGES).codes,
+        _unit=cells["business_unit"].isna(),
+        _name=cells["business_unit"].fillna("").str.casefold(),
+        _product=pd.factorize(cells["product"])[0],
+    )
+    key = ["_unit", "_name", "business_unit", "_product", "product"]
+    out = (
+        frame.groupby(key, dropna=False, sort=True)
+        .agg(
+            family=("family", "first"),
+            _rank=("_rank", "min"),
+            won_amount=("won_amount", "sum"),
+            open_amount=("open_amount", "sum"),
+            lost_amount=("lost_amount", "sum"),
+            _stage=("_stage", "max"),
+        )
+        .reset_index()
+    )
+    out["status"] = np.asarray(STATUSES, dtype=object)[out["_rank"]]
+    stages = np.array([*OPEN_STAGES, None], dtype=object)
+    out["open_stage"] = np.where(out["status"] == "open", stages[out["_stage"]], None)
+    out["account_id"] = label
+    return out[list(MAP_COLUMNS)].reset_index(drop=True)
+
+
+def whitespace_hints(portfolio: Portfolio, as_of: object, account_id: str) -> pd.DataFrame:
+    """A hint of potential for each product of the catalogue, for one account: among its
+    peers (the *other* accounts of its industry), how many bought the product in the last
+    12 months and their median spend on it (the sum won on it in those 12 months).
+
+    Returns
+    -------
+    DataFrame
+        One row per product (catalogue order): ``product``, ``peers``, ``buyers``,
+        ``share_pct`` (100 x buyers / peers) and ``median_spend`` (over the buyers). Share
+        and median are missing with fewer than :data:`MIN_PEERS` peers (or no industry).
+    """
+    date = as_of_date(as_of)
+    catalogue = product_catalogue(portfolio, date)
+    accounts = portfolio.accounts
+    industry = _labels(accounts["industry"]).to_numpy(dtype=object, na_value=None)
+    ids = np.asarray(portfolio.account_ids, dtype=object)
+    own = ids == account_id
+    own_industry = industry[own][0] if own.any() else None
+    if own_industry is None:
+        peer_ids = pd.Index([])
+    else:
+        peer_ids = pd.Index(ids[(industry == own_industry) & ~own])
+    out = catalogue[["product"]].copy()
+    out["peers"] = len(peer_ids)
+    spend = pd.Series(dtype="float64")
+    if portfolio.opportunities is not None and len(peer_ids):
+        opps = _opportunities_at(portfolio, date)
+        opps = opps[opps["won"] & opps["account_id"].isin(peer_ids)]
+        spend = opps.groupby(["product", "account_id"])["amount"].sum()
+    buyers = spend.groupby(level="product").size() if len(spend) else pd.Series(dtype="int64")
+    median = spend.groupby(level="product").median() if len(spend) else pd.Series(dtype=float)
+    out["buyers"] = out["product"].map(buyers).fillna(0).astype("int64")
+    enough = len(peer_ids) >= MIN_PEERS
+    out["share_pct"] = 100.0 * out["buyers"] / len(peer_ids) if enough else np.nan
+    out["median_spend"] = out["product"].map(median).astype("float64") if enough else np.nan
+    return out.reset_index(drop=True)
