@@ -107,6 +107,8 @@ def test_hint_from_peers_of_the_same_industry(portfolio):
     assert hints.loc["Support", "share_pct"] == pytest.approx(100 / 3)
     assert hints.loc["Support", "median_spend"] == 30
     assert hints.loc["Platform", "buyers"] == 0 and np.isnan(hints.loc["Platform", "median_spend"])
+    buyer = whitespace_hints(portfolio, AS_OF, "C").set_index("product")  # C left out
+    assert buyer.loc["Analytics", "buyers"] == 1 and buyer.loc["Analytics", "median_spend"] == 200
     few = whitespace_hints(portfolio, AS_OF, "F")  # no peer in retail
     assert few["share_pct"].isna().all()
 

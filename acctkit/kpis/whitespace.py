@@ -363,28 +363,85 @@ def whitespace_hints(portfolio: Portfolio, as_of: object, account_id: str) -> pd
         ``share_pct`` (100 x buyers / peers) and ``median_spend`` (over the buyers). Share
         and median are missing with fewer than :data:`MIN_PEERS` peers (or no industry).
     """
+    hints = peer_hints(portfolio, as_of, [account_id])
+    return hints.drop(columns="account_id").reset_index(drop=True)
+
+
+def peer_hints(portfolio: Portfolio, as_of: object, account_ids: object = None) -> pd.DataFrame:
+    """:func:`whitespace_hints` for many accounts at once: one row per (account, product),
+    ``account_id`` first; accounts in the order given (default: all), products in
+    catalogue order."""
     date = as_of_date(as_of)
     catalogue = product_catalogue(portfolio, date)
-    accounts = portfolio.accounts
-    industry = _labels(accounts["industry"]).to_numpy(dtype=object, na_value=None)
-    ids = np.asarray(portfolio.account_ids, dtype=object)
-    own = ids == account_id
-    own_industry = industry[own][0] if own.any() else None
-    if own_industry is None:
-        peer_ids = pd.Index([])
-    else:
-        peer_ids = pd.Index(ids[(industry == own_industry) & ~own])
-    out = catalogue[["product"]].copy()
-    out["peers"] = len(peer_ids)
-    spend = pd.Series(dtype="float64")
-    if portfolio.opportunities is not None and len(peer_ids):
+    accounts = pd.DataFrame(
+        {
+            "account_id": np.asarray(portfolio.account_ids, dtype=object),
+            "industry": _labels(portfolio.accounts["industry"]).to_numpy(object, na_value=None),
+        }
+    )
+    size = accounts.groupby("industry", dropna=True).size()
+    accounts["peers"] = accounts["industry"].map(size).fillna(1).astype("int64") - 1
+    wanted = (
+        accounts
+        if account_ids is None
+        else accounts.set_index("account_id").loc[list(account_ids)].reset_index()
+    )
+    grid = wanted.merge(catalogue[["product"]], how="cross")
+    spend = pd.DataFrame(columns=["account_id", "product", "spend", "industry"])
+    if portfolio.opportunities is not None:
         opps = _opportunities_at(portfolio, date)
-        opps = opps[opps["won"] & opps["account_id"].isin(peer_ids)]
-        spend = opps.groupby(["product", "account_id"])["amount"].sum()
-    buyers = spend.groupby(level="product").size() if len(spend) else pd.Series(dtype="int64")
-    median = spend.groupby(level="product").median() if len(spend) else pd.Series(dtype=float)
-    out["buyers"] = out["product"].map(buyers).fillna(0).astype("int64")
-    enough = len(peer_ids) >= MIN_PEERS
-    out["share_pct"] = 100.0 * out["buyers"] / len(peer_ids) if enough else np.nan
-    out["median_spend"] = out["product"].map(median).astype("float64") if enough else np.nan
-    return out.reset_index(drop=True)
+        opps = opps[opps["won"] & opps["product"].notna()]
+        spend = opps.groupby(["account_id", "product"], as_index=False)["amount"].sum()
+        spend = spend.rename(columns={"amount": "spend"}).merge(
+            accounts[["account_id", "industry"]], on="account_id"
+        )
+        spend = spend[spend["industry"].notna()]
+    stats = _industry_medians(spend)
+    grid = grid.merge(stats["all"], on=["industry", "product"], how="left")
+    grid = grid.merge(stats["self"], on=["account_id", "product"], how="left")
+    own = grid["own_buyers"].notna()
+    buyers = np.where(own, grid["own_buyers"], grid["buyers_all"]).astype("float64")
+    median = np.where(own, grid["own_median"], grid["median_all"]).astype("float64")
+    buyers = np.nan_to_num(buyers)
+    enough = grid["peers"].to_numpy() >= MIN_PEERS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = 100.0 * buyers / grid["peers"].to_numpy()
+    return pd.DataFrame(
+        {
+            "account_id": grid["account_id"].to_numpy(dtype=object),
+            "product": grid["product"].to_numpy(dtype=object),
+            "peers": grid["peers"].to_numpy(dtype=np.int64),
+            "buyers": buyers.astype(np.int64),
+            "share_pct": np.where(enough, share, np.nan),
+            "median_spend": np.where(enough & (buyers > 0), median, np.nan),
+        }
+    )
+
+
+def _industry_medians(spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per (industry, product): buyers and their median spend; per buying account: the
+    same over the *other* buyers of its industry (itself left out)."""
+    rows_all, rows_self = [], []
+    for (industry, product), frame in spend.groupby(["industry", "product"], sort=False):
+        values = frame["spend"].to_numpy(dtype=np.float64)
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        m = len(values)
+        rows_all.append((industry, product, m, float(np.median(ordered))))
+        rank = np.empty(m, dtype=np.int64)
+        rank[order] = np.arange(m)
+        if m == 1:
+            medians = np.full(1, np.nan)
+        else:
+            k1, k2 = (m - 2) // 2, (m - 1) // 2
+            first = np.where(k1 < rank, k1, k1 + 1)
+            second = np.where(k2 < rank, k2, k2 + 1)
+            medians = (ordered[first] + ordered[second]) / 2
+        for account, median in zip(frame["account_id"], medians, strict=True):
+            rows_self.append((account, product, m - 1, median))
+    return {
+        "all": pd.DataFrame(rows_all, columns=["industry", "product", "buyers_all", "median_all"]),
+        "self": pd.DataFrame(
+            rows_self, columns=["account_id", "product", "own_buyers", "own_median"]
+        ),
+    }

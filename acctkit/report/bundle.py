@@ -35,8 +35,9 @@ from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 4  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement
-PORTFOLIO_TABLES = ("backtest",)
+FORMAT_VERSION = 5  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement;
+# 5: groups and the whitespace map
+PORTFOLIO_TABLES = ("backtest", "groups", "group_members")
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
     "accounts",
@@ -52,6 +53,7 @@ ACCOUNT_TABLES = (
     "actions",
     "judgement",
     "overrides",
+    "whitespace",
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -128,6 +130,7 @@ def build_bundle(
             ignore_index=True,
         ),
         "backtest": backtest,
+        **_group_tables(portfolio, date, config),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -149,6 +152,23 @@ def build_bundle(
     }
     write_bytes_atomic(out / META_FILE, json.dumps(meta, indent=2, default=str).encode())
     return out
+
+
+def _group_tables(portfolio, date: pd.Timestamp, config) -> dict[str, pd.DataFrame]:
+    """The groups' rolled-up KPIs and perimeters, and every account's whitespace map with
+    the peers' hint on each cell (the group pages and the maps read them)."""
+    from acctkit.kpis.groups import group_kpis, group_members
+    from acctkit.kpis.whitespace import peer_hints, whitespace_map
+
+    names = portfolio.accounts.set_index(portfolio.accounts["account_id"].astype(str))["name"]
+    groups = group_kpis(portfolio, date, config=config).reset_index()
+    groups.insert(1, "name", groups["group_id"].map(names).astype("string"))
+    cells = whitespace_map(portfolio, date)
+    hints = peer_hints(portfolio, date).rename(
+        columns={"share_pct": "hint_share_pct", "median_spend": "hint_median_spend"}
+    )
+    cells = cells.merge(hints.drop(columns="buyers"), on=["account_id", "product"], how="left")
+    return {"groups": groups, "group_members": group_members(portfolio), "whitespace": cells}
 
 
 def _previous_review(date: pd.Timestamp) -> pd.Timestamp:
