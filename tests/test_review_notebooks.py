@@ -161,6 +161,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
                 "review_bundle": '""',
                 "data_path": '""',
                 "lang": '"en"',
+                "group_links": '""',
             },
         ),
         (
@@ -172,6 +173,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
                 "lang": '"en"',
                 "account_links": '""',
                 "failed_accounts": '""',
+                "group_links": '""',
             },
         ),
     ],

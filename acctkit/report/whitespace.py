@@ -31,17 +31,20 @@ def whitespace_css() -> Markup:
         f".ak-ws td.ak-ws-{name}{{background:{colour}}}"
         for name, colour in WHITESPACE_COLOURS.items()
     )
-    heat = "".join(f".ak-heat td.ak-h{i}{{background:{c}}}" for i, c in enumerate(HEAT_COLOURS))
+    heat = "".join(f".ak-heat td.ak-heat{i}{{background:{c}}}" for i, c in enumerate(HEAT_COLOURS))
     css = (
         ".ak-ws,.ak-heat{border-collapse:collapse;margin:.4rem 0 .6rem;font-size:12px}"
         f".ak-ws th,.ak-ws td,.ak-heat th,.ak-heat td{{border:1px solid {PALETTE['rule']};"
         "padding:.25rem .35rem;vertical-align:top}"
-        ".ak-scroll{overflow-x:auto}.ak-ws{font-size:11.5px}.ak-ws th{font-weight:600}"
+        ".ak-scroll{overflow-x:auto}.ak-ws{font-size:11.5px;width:100%;table-layout:fixed}"
+        ".ak-ws th{font-weight:600;white-space:normal;overflow-wrap:anywhere}"
+        ".ak-ws tr>th:first-child{width:7.5rem}.ak-ws td{overflow-wrap:anywhere}"
         ".ak-ws .ak-sym{font-weight:700;margin-right:.2rem}"
         f".ak-ws .ak-sub,.ak-ws .ak-hint{{display:block;color:{PALETTE['muted']};font-size:11px}}"
         ".ak-ws .ak-hint{font-style:italic}"
-        ".ak-heat td{text-align:right;min-width:3.2rem}"
-        f".ak-heat td.ak-h4,.ak-heat td.ak-h5{{color:{PALETTE['white']}}}"
+        ".ak-heat{width:100%;table-layout:fixed}.ak-heat tr>th:first-child{width:8.5rem}"
+        ".ak-heat th{white-space:normal;overflow-wrap:anywhere}.ak-heat td{text-align:right}"
+        f".ak-heat td.ak-heat4,.ak-heat td.ak-heat5{{color:{PALETTE['white']}}}"
         ".ak-legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:12px;margin:.2rem 0}"
         f".ak-legend span.ak-key{{border:1px solid {PALETTE['rule']};padding:0 .35rem}}"
         + cells
@@ -95,7 +98,7 @@ def whitespace_matrix(
     if hints and "hint_share_pct" in cells.columns:
         first = cells.drop_duplicates("product").set_index("product")
         row = [tag("th", words["ws.hint_row"], "text")]
-        row += [tag("td", _hint(first.loc[p], lang), "ak-hint-cell") for p in products]
+        row += [tag("td", _hint(first.loc[p], lang), "text") for p in products]
         body.append(tag("tr", row))
     parts = [tag("caption", caption)] if caption is not None else []
     parts += [tag("thead", head), tag("tbody", body)]
@@ -157,6 +160,8 @@ def _hint(row, lang: str) -> Markup:
     words = labels(lang).report
     if is_missing(row.get("hint_share_pct")):
         return tag("span", words["ws.hint_none"], "ak-hint")
+    if not row["hint_share_pct"]:
+        return tag("span", words["ws.hint_zero"].format(peers=int(row["peers"])), "ak-hint")
     text = words["ws.hint"].format(
         share=percent(row["hint_share_pct"], lang),
         peers=int(row["peers"]),
@@ -213,7 +218,7 @@ def penetration_heatmap(whitespace: pd.DataFrame, accounts: pd.DataFrame, lang: 
             step = int(
                 np.clip(np.ceil(value / 100 * (len(HEAT_COLOURS) - 1)), 0, len(HEAT_COLOURS) - 1)
             )
-            row.append(tag("td", percent(value, lang), f"ak-h{step}"))
+            row.append(tag("td", percent(value, lang), f"ak-heat{step}"))
         body.append(tag("tr", row))
     table = tag("table", [tag("thead", head), tag("tbody", body)], "ak-heat")
     return block(
