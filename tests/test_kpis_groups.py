@@ -8,6 +8,7 @@ account X. Groups: H (H, S1, S2) and S1 (S1, S2).
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -185,3 +186,21 @@ def test_group_kpis_ignore_everything_after_as_of(offset_days):
     full = group_kpis(portfolio, as_of)
     assert list(full.index) == [ids[0], ids[2], ids[4]]
     pd.testing.assert_frame_equal(full, group_kpis(cut(portfolio, as_of), as_of), rtol=1e-9)
+
+
+def test_a_run_on_one_subsidiary_shows_its_groups_and_links_them(portfolio):
+    """--accounts S2: the pages of H and S1 (whose own accounts are not selected) are made,
+    and S2's page links to both, the top-level group first."""
+    from types import SimpleNamespace
+
+    from acctkit.batch.groups import GroupPlan
+    from acctkit.batch.slugs import file_stems
+
+    book = SimpleNamespace(selected=("S2",), stems=file_stems(portfolio.account_ids))
+    plan = GroupPlan.make(portfolio, book)
+    assert plan.pages == {"H": "groups/H.html", "S1": "groups/S1.html"}
+    assert json.loads(plan.account_links("S2")) == [
+        {"group_id": "H", "name": "Holding", "href": "../groups/H.html"},
+        {"group_id": "S1", "name": "Sub one", "href": "../groups/S1.html"},
+    ]
+    assert plan.account_links("X") == ""

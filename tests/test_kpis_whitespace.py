@@ -147,3 +147,35 @@ def test_map_ignores_everything_after_as_of(offset_days):
     full = whitespace_map(portfolio, as_of)
     assert not full.empty
     pd.testing.assert_frame_equal(full, whitespace_map(cut(portfolio, as_of), as_of))
+
+
+def test_matrix_says_each_status_in_a_symbol_and_a_legend(portfolio):
+    from acctkit.kpis.whitespace import peer_hints
+    from acctkit.report.whitespace import SYMBOLS, whitespace_matrix
+
+    hints = peer_hints(portfolio, AS_OF, ["A"]).rename(
+        columns={"share_pct": "hint_share_pct", "median_spend": "hint_median_spend"}
+    )
+    cells = whitespace_map(portfolio, AS_OF, ["A"]).merge(
+        hints.drop(columns="buyers"), on=["account_id", "product"]
+    )
+    page = str(whitespace_matrix(cells, "en")._repr_html_())
+    body = page.split("<tbody>")[1]
+    assert body.count("<td") == 3 * 3 + 3  # 3 rows of cells, then the hint row
+    for status, symbol in SYMBOLS.items():
+        assert body.count(f"ak-ws-{status}") == int((cells["status"] == status).sum())
+        assert symbol in page
+    assert "Legend:" in page and "Peers (hint)" in page
+    assert "67\xa0% of 3 peers bought it, median 150" in page  # Analytics, by hand above
+
+
+def test_penetration_by_industry_worked_by_hand(portfolio):
+    from acctkit.report.whitespace import penetration_table
+
+    cells = whitespace_map(portfolio, AS_OF)
+    share = penetration_table(cells, portfolio.accounts.astype({"account_id": str}))
+    # Energy: A, B, C, E; Analytics won by B and C, Platform by A, Support by C (12 months)
+    assert share.loc["Energy", "Analytics"] == pytest.approx(50.0)
+    assert share.loc["Energy", "Platform"] == pytest.approx(25.0)
+    assert share.loc["Energy", "Support"] == pytest.approx(25.0)
+    assert share.loc["Retail", "Analytics"] == pytest.approx(100.0)  # F
