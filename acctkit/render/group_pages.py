@@ -33,11 +33,18 @@ def group_page_notebook(
         group_blocks.coverage_table(tables, group_id, lang),
         group_blocks.group_whitespace(tables, group_id, lang),
     ]
-    nb = nbformat.v4.new_notebook()
-    for html in blocks:
-        output = nbformat.v4.new_output("display_data", data={"text/html": str(html._repr_html_())})
-        nb.cells.append(nbformat.v4.new_code_cell(source="", outputs=[output]))
-    return nb
+    html = "".join(str(part._repr_html_()) for part in blocks)
+    output = {"output_type": "display_data", "data": {"text/html": html}, "metadata": {}}
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "group-page",
+        "metadata": {},
+        "outputs": [output],
+        "source": "",
+    }
+    # built as plain dicts: nbformat's validation of every new node costs more than the page
+    return nbformat.from_dict({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 def write_group_pages(

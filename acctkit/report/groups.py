@@ -217,8 +217,11 @@ def coverage_table(tables: Mapping[str, pd.DataFrame], group_id: str, lang: str 
     headers += [words.levels[level] for level in LEVELS]
     headers += [report["group.units"], report["group.sponsor"]]
     body = []
+    contacts = contacts[contacts["account_id"].isin(set(frame["account_id"]))]
+    by_account = dict(tuple(contacts.groupby("account_id", sort=False)))
+    empty = contacts.iloc[:0]
     for r in frame.itertuples():
-        own = contacts[contacts["account_id"] == r.account_id]
+        own = by_account.get(r.account_id, empty)
         row = [link(r.name, None)]
         for level in LEVELS:
             at = own[own["level"].astype(str) == level]
