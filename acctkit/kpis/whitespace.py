@@ -97,10 +97,10 @@ def product_columns(
 
     if portfolio.products is not None:
         names = pd.Index(_labels(portfolio.products["product"]).dropna().to_numpy(dtype=object))
-        product_code = names.get_indexer(product.to_numpy(dtype=object, na_value=None))
+        product_code = pd.Categorical(product, categories=names).codes.astype(np.int64)
         n_products = np.full(len(days), float(len(names)))
     else:
-        product_code, names = pd.factorize(product.to_numpy(dtype=object, na_value=None))
+        product_code, names = pd.factorize(product)
         first = np.full(len(names), np.inf)
         known = product_code >= 0
         np.minimum.at(first, product_code[known], created[known])
@@ -137,14 +137,12 @@ def _whitespace_cells(
     the last 12 months, or open at D)."""
     n_accounts = len(portfolio.accounts)
     opportunities = portfolio.opportunities
-    opp_unit = _labels(opportunities["business_unit"]).to_numpy(dtype=object, na_value=None)
+    opp_unit = _labels(opportunities["business_unit"])
     unit_sources = [opp_unit]
     contacts = portfolio.contacts
     if contacts is not None:
-        unit_sources.append(
-            _labels(contacts["business_unit"]).to_numpy(dtype=object, na_value=None)
-        )
-    unit_code, units = pd.factorize(np.concatenate(unit_sources))
+        unit_sources.append(_labels(contacts["business_unit"]))
+    unit_code, units = pd.factorize(pd.concat(unit_sources, ignore_index=True))
     n_units = max(len(units), 1)
     opp_units = unit_code[: len(opp_unit)]
 
