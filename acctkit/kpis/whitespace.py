@@ -195,7 +195,10 @@ def whitespace_map(portfolio: Portfolio, as_of: object, account_ids: object = No
     date = as_of_date(as_of)
     catalogue = product_catalogue(portfolio, date)
     ids = portfolio.account_ids if account_ids is None else pd.Index(list(account_ids))
-    empty = pd.DataFrame({c: [] for c in MAP_COLUMNS})
+    amounts = ("won_amount", "open_amount", "lost_amount")
+    empty = pd.DataFrame(
+        {c: pd.Series([], dtype="float64" if c in amounts else object) for c in MAP_COLUMNS}
+    )
     opportunities = portfolio.opportunities
     if opportunities is None or catalogue.empty:
         return empty
