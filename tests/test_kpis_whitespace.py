@@ -17,6 +17,7 @@ from acctkit.datasets import generate_tables
 from acctkit.kpis import compute_kpis
 from acctkit.kpis.whitespace import (
     combined_map,
+    peer_hints,
     product_catalogue,
     whitespace_hints,
     whitespace_map,
@@ -147,6 +148,9 @@ def test_map_ignores_everything_after_as_of(offset_days):
     full = whitespace_map(portfolio, as_of)
     assert not full.empty
     pd.testing.assert_frame_equal(full, whitespace_map(cut(portfolio, as_of), as_of))
+    pd.testing.assert_frame_equal(
+        peer_hints(portfolio, as_of), peer_hints(cut(portfolio, as_of), as_of)
+    )
 
 
 def test_matrix_says_each_status_in_a_symbol_and_a_legend(portfolio):
