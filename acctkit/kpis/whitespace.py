@@ -209,24 +209,76 @@ def whitespace_map(portfolio: Portfolio, as_of: object, account_ids: object = No
     rows = pd.concat([units, extra.assign(business_unit=None)], ignore_index=True)
     if rows.empty:
         return empty
-    rows["_order"] = pd.Categorical(rows["account_id"], categories=ids).codes
-    grid = rows.merge(catalogue.assign(_product=np.arange(len(catalogue))), how="cross")
-    cells = _cell_values(opps)
-    key = ["account_id", "business_unit", "product"]
-    grid["business_unit"] = grid["business_unit"].astype(object)
-    cells["business_unit"] = cells["business_unit"].astype(object)
-    out = grid.merge(cells, on=key, how="left")
-    for column in ("won_amount", "open_amount", "lost_amount"):
-        out[column] = out[column].fillna(0.0)
-    out["status"] = np.select(
-        [out[flag].fillna(False).to_numpy(dtype=bool) for flag in ("won", "open", "lost")],
+    # integer codes: account (ids order), unit (alphabetical, the missing unit last), product
+    unit_names = pd.Index(pd.unique(rows["business_unit"].dropna().to_numpy(dtype=object)))
+    order = sorted(range(len(unit_names)), key=lambda k: (str(unit_names[k]).casefold(), k))
+    unit_names = unit_names[order]
+    n_units, n_products = len(unit_names) + 1, len(catalogue)
+
+    def unit_codes(values: pd.Series) -> np.ndarray:
+        codes = unit_names.get_indexer(values.to_numpy(dtype=object))
+        return np.where(codes < 0, n_units - 1, codes).astype(np.int64)
+
+    row_key = np.unique(
+        pd.Categorical(rows["account_id"], categories=ids).codes.astype(np.int64) * n_units
+        + unit_codes(rows["business_unit"])
+    )
+    grid_key = (np.repeat(row_key, n_products) * n_products) + np.tile(
+        np.arange(n_products), len(row_key)
+    )
+    product_code = pd.Categorical(opps["product"], categories=catalogue["product"]).codes
+    opp_key = (
+        pd.Categorical(opps["account_id"], categories=ids).codes.astype(np.int64) * n_units
+        + unit_codes(opps["business_unit"])
+    ) * n_products + product_code.astype(np.int64)
+    cells, cell_of = np.unique(opp_key, return_inverse=True)
+    amount = opps["amount"].to_numpy(dtype=np.float64)
+
+    def per_cell(flags: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        values = flags.astype(np.float64) if weights is None else np.where(flags, weights, 0.0)
+        return np.bincount(cell_of, weights=values, minlength=len(cells))
+
+    won, is_open, lost = (opps[c].to_numpy(dtype=bool) for c in ("won", "open", "lost"))
+    stage_rank = pd.Categorical(opps["stage_at"].where(opps["open"]), categories=OPEN_STAGES)
+    furthest = np.full(len(cells), -1, dtype=np.int64)
+    np.maximum.at(furthest, cell_of, stage_rank.codes.astype(np.int64))
+    at = np.searchsorted(cells, grid_key)
+    found = (at < len(cells)) & (cells[np.minimum(at, len(cells) - 1)] == grid_key)
+    at = np.minimum(at, max(len(cells) - 1, 0))
+
+    def on_grid(values: np.ndarray, missing) -> np.ndarray:
+        if not len(cells):
+            return np.full(len(grid_key), missing)
+        return np.where(found, values[at], missing)
+
+    status = np.select(
+        [
+            on_grid(per_cell(won), 0) > 0,
+            on_grid(per_cell(is_open), 0) > 0,
+            on_grid(per_cell(lost), 0) > 0,
+        ],
         ["won", "open", "lost"],
         "empty",
     )
-    out["_unit"] = out["business_unit"].isna()
-    out["_name"] = out["business_unit"].fillna("").str.casefold()
-    out = out.sort_values(["_order", "_unit", "_name", "_product"], kind="stable")
-    return out[list(MAP_COLUMNS)].reset_index(drop=True)
+    stages = np.array([*OPEN_STAGES, None], dtype=object)
+    stage = stages[on_grid(furthest, -1)]
+    account = grid_key // n_products // n_units
+    unit = grid_key // n_products % n_units
+    product = grid_key % n_products
+    names = np.append(unit_names.to_numpy(dtype=object), None)
+    return pd.DataFrame(
+        {
+            "account_id": np.asarray(ids, dtype=object)[account],
+            "business_unit": names[unit],
+            "product": catalogue["product"].to_numpy(dtype=object)[product],
+            "family": catalogue["family"].to_numpy(dtype=object)[product],
+            "status": status.astype(object),
+            "won_amount": on_grid(per_cell(won, amount), 0.0),
+            "open_amount": on_grid(per_cell(is_open, amount), 0.0),
+            "open_stage": stage,
+            "lost_amount": on_grid(per_cell(lost, amount), 0.0),
+        }
+    )
 
 
 def _units_at(portfolio: Portfolio, date: pd.Timestamp, ids: pd.Index) -> pd.DataFrame:
