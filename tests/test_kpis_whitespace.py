@@ -183,3 +183,15 @@ def test_penetration_by_industry_worked_by_hand(portfolio):
     assert share.loc["Energy", "Platform"] == pytest.approx(25.0)
     assert share.loc["Energy", "Support"] == pytest.approx(25.0)
     assert share.loc["Retail", "Analytics"] == pytest.approx(100.0)  # F
+
+
+def test_kpi_columns_agree_with_the_map():
+    portfolio = from_frames(generate_tables(n_accounts=25, months=24, end=AS_OF, seed=11))
+    cells = whitespace_map(portfolio, AS_OF)
+    kpis = compute_kpis(portfolio, AS_OF)
+    named = cells[cells["business_unit"].notna()]
+    empty = named[named["status"] == "empty"].groupby("account_id").size()
+    expected = empty.reindex(kpis.index, fill_value=0)
+    assert (kpis["whitespace_cells"].astype(int) == expected).all()
+    owned = cells[cells["status"] == "won"].groupby("account_id")["product"].nunique()
+    assert (kpis["products_owned"].astype(int) == owned.reindex(kpis.index, fill_value=0)).all()
