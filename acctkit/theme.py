@@ -52,3 +52,15 @@ PAGE_COLOURS = {
 
 DPI = 100
 WIDTH = 8.2  # inches: 820 px, most of the report's text column (930 px)
+
+WHITESPACE_COLOURS = {
+    "won": PALETTE["green_light"],
+    "open": PALETTE["accent_light"],
+    "lost": PALETTE["red_light"],
+    "empty": PALETTE["white"],
+}
+"""Cell backgrounds of the whitespace map (each cell also says its status in a symbol and
+a word: the colours are never the only cue)."""
+HEAT_COLOURS = ("#ffffff", "#e3edf5", "#c3d8e9", "#93b9d6", "#5f94bd", "#1f5f8b")
+"""Steps of the product penetration heat map, from 0 % to 100 % (each cell prints its
+percentage too). The last two steps take white text."""

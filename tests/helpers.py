@@ -189,6 +189,8 @@ def write_portfolio(folder: Path, ids: list[str], *, months: int = 12) -> Path:
     for frame in tables.values():
         if "account_id" in frame.columns:
             frame["account_id"] = frame["account_id"].map(renamed)
+    parents = tables["accounts"]["parent_account_id"]
+    tables["accounts"]["parent_account_id"] = parents.map(renamed).where(parents.notna())
     write_tables(tables, folder)
     return folder
 

@@ -61,7 +61,24 @@ def tree(folder: Path) -> dict[str, str]:
 def month_files(ids: list[str]) -> set[str]:
     """What a fixture run of ``ids`` publishes, bundle aside."""
     pages = {f"accounts/{account_id}.html" for account_id in ids}
-    return TABLES | pages | {f"notebooks/{account_id}.ipynb" for account_id in ids}
+    return TABLES | pages | {f"notebooks/{account_id}.ipynb" for account_id in ids} | groups(ids)
+
+
+def groups(ids: list[str]) -> set[str]:
+    """The group pages of a run of ``ids`` on ``write_portfolio(..., IDS)``: every group that
+    holds one of them."""
+    from acctkit.data import from_frames
+    from acctkit.datasets import generate_tables
+    from acctkit.kpis.groups import group_members, groups_of_accounts
+
+    tables = generate_tables(n_accounts=len(IDS), months=12, end="2026-10-31", seed=3)
+    renamed = dict(zip(tables["accounts"]["account_id"], IDS, strict=True))
+    accounts = tables["accounts"].assign(
+        account_id=tables["accounts"]["account_id"].map(renamed),
+        parent_account_id=tables["accounts"]["parent_account_id"].map(renamed),
+    )
+    members = group_members(from_frames({"accounts": accounts})).astype(str)
+    return {f"groups/{group}.html" for group in groups_of_accounts(members, ids)}
 
 
 def write_earlier_month(out: Path) -> None:
@@ -200,7 +217,7 @@ def test_a_resumed_month_is_exactly_one_run_in_one_language(history):
     assert "bundle/bundle.json" in files
     assert not [name for name in files if _hidden(name)]
     pages = {name: text for name, text in steps["resumed_pages"].items()}
-    assert len(pages) == len(IDS) + 1
+    assert len(pages) == len(IDS) + 1 + len(groups(IDS))
     for name, page in pages.items():  # no English page of the first run is left
         assert '<html lang="fr">' in page, name
     manifest = steps["resumed_manifest"]

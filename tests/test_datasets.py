@@ -20,7 +20,8 @@ PLAN_LIMIT = END + pd.Timedelta(days=FORECAST_HORIZON_DAYS)
 
 COLUMNS = {  # docs/data-model.md, in its order
     "accounts": ["account_id", "name", "industry", "tier", "owner", "region", "annual_revenue",
-                 "estimated_budget", "tam", "gross_margin_pct", "cost_to_serve"],
+                 "estimated_budget", "tam", "gross_margin_pct", "cost_to_serve",
+                 "parent_account_id"],
     "assessments": ["account_id", "assessed_on", "criterion", "score", "comment"],
     "contacts": ["contact_id", "account_id", "name", "title", "business_unit", "level", "role",
                  "is_key", "influence", "left_on"],
@@ -39,6 +40,7 @@ COLUMNS = {  # docs/data-model.md, in its order
     "overrides": ["account_id", "field", "value", "reason", "author", "set_on", "expires_on"],
     "review_notes": ["note_id", "account_id", "noted_on", "author", "kind", "text", "objective_id",
                      "due_on", "done_on"],
+    "products": ["product", "family"],
 }  # fmt: skip
 UNIQUE_IDS = {
     "accounts": "account_id",

@@ -172,6 +172,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
                 "review_bundle": '""',
                 "data_path": '""',
                 "lang": '"en"',
+                "group_links": '""',
             },
         ),
         (
@@ -183,6 +184,7 @@ def test_notebooks_are_committed_without_outputs(notebook):
                 "lang": '"en"',
                 "account_links": '""',
                 "failed_accounts": '""',
+                "group_links": '""',
             },
         ),
     ],

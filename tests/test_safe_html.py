@@ -64,7 +64,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {
     "lang", "charset", "name", "content", "id", "class", "title", "type", "href", "src", "alt",
-    "width",
+    "width", "colspan",
     "height",
 }  # fmt: skip
 
@@ -79,6 +79,14 @@ def hostile_tables():
         if "account_id" in frame.columns:
             frame["account_id"] = frame["account_id"].replace(renamed)
     accounts = tables["accounts"]
+    # a group of the three, three levels deep: its page shows the hostile texts too
+    accounts["parent_account_id"] = accounts["parent_account_id"].replace(renamed)
+    parents = {H1: None, H2: H1, H3: H2}
+    accounts["parent_account_id"] = accounts["parent_account_id"].mask(
+        accounts["parent_account_id"].isin(list(parents)) | accounts["account_id"].isin(parents)
+    )
+    for account_id, parent in parents.items():
+        accounts.loc[accounts["account_id"] == account_id, "parent_account_id"] = parent
     for account_id, values in HOSTILE_ACCOUNTS.items():
         rows = accounts["account_id"] == account_id
         for column, value in values.items():
@@ -104,6 +112,13 @@ def hostile_tables():
         }
     )
     tables["review_notes"] = pd.concat([tables["review_notes"], notes], ignore_index=True)
+    products = tables["opportunities"]["product"].dropna().unique()
+    hostile = [p for p in products if p not in set(tables["products"]["product"])]
+    families = [TEXTS[i % len(TEXTS)] for i in range(len(hostile))]
+    tables["products"] = pd.concat(
+        [tables["products"], pd.DataFrame({"product": hostile, "family": families})],
+        ignore_index=True,
+    )
     contacts = tables["contacts"]
     rows = contacts["account_id"] == H3
     contacts.loc[rows, "name"] = [BAD_MATH[i % len(BAD_MATH)] for i in range(rows.sum())]
@@ -194,7 +209,8 @@ def check_link(href: str, page: Path, month_folder: Path) -> Path:
 
 
 def _pages(result) -> list[Path]:
-    return [result.index, *sorted((result.folder / "accounts").glob("*.html"))]
+    groups = sorted((result.folder / "groups").glob("*.html"))
+    return [result.index, *sorted((result.folder / "accounts").glob("*.html")), *groups]
 
 
 def test_every_page_is_safe(month):
@@ -233,7 +249,18 @@ def test_the_index_shows_names_as_text_and_links_only_to_written_pages(month):
         assert values["name"] in page.text
     links = {attributes["href"] for tag, attributes in page.elements if tag == "a"}
     written = {entry["html"] for entry in entries.values() if entry["status"] == "done"}
-    assert links == written and {entries[H1]["html"], entries[H2]["html"]} <= links
+    groups = {f"groups/{path.name}" for path in (result.folder / "groups").glob("*.html")}
+    assert links == written | groups and {entries[H1]["html"], entries[H2]["html"]} <= links
+    assert f"groups/{Path(entries[H1]['html']).name}" in groups  # H1 heads a group
+
+
+def test_group_page_shows_the_entities_texts_as_text(month):
+    result, entries = month
+    page = check_safe_page(result.folder / "groups" / Path(entries[H1]["html"]).name, result.folder)
+    for values in HOSTILE_ACCOUNTS.values():
+        assert values["name"] in page.text
+    links = {attributes["href"] for tag, attributes in page.elements if tag == "a"}
+    assert f"../{entries[H2]['html']}" in links
 
 
 def test_chart_labels_with_invalid_mathtext_do_not_fail_the_report(month):
@@ -409,7 +436,7 @@ def test_the_model_view_escapes_its_texts():
 # Notebook parameters --------------------------------------------------------------------
 
 DECLARED = {
-    ACCOUNT_NOTEBOOK: ["account_id", "as_of", "review_bundle", "data_path", "lang"],
+    ACCOUNT_NOTEBOOK: ["account_id", "as_of", "review_bundle", "data_path", "lang", "group_links"],
     PORTFOLIO_NOTEBOOK: [
         "as_of",
         "review_bundle",
@@ -417,6 +444,7 @@ DECLARED = {
         "lang",
         "account_links",
         "failed_accounts",
+        "group_links",
     ],
 }
 

@@ -30,6 +30,8 @@ from pathlib import Path
 from acctkit import __version__
 from acctkit.batch.engines import ReportJob
 from acctkit.batch.executors import open_pool
+from acctkit.batch.groups import PARAMETER as GROUP_LINKS
+from acctkit.batch.groups import GroupPlan, add_account_links, declares
 from acctkit.batch.history import (
     check_review_date,
     pack_reviews,
@@ -160,6 +162,8 @@ def run_reports(run: ReportRun) -> BatchResult:
     )
     check_review_date(portfolio, plan.as_of)
     book = Book.make(plan, portfolio, run.accounts)
+    groups = GroupPlan.make(portfolio, book)
+    add_account_links(book, groups, plan.notebooks[0])
     check_notebooks(plan, book)
     loaded_model = _load_model(model)
     inputs = Inputs(
@@ -191,6 +195,7 @@ def run_reports(run: ReportRun) -> BatchResult:
         if lock.stale:
             show.note(f"note: took over the lock of a run that died (pid {lock.stale.get('pid')})")
         batch = _Run(plan, book, inputs, show, started)
+        batch.groups = groups
         return batch.execute(portfolio, loaded_model, model, config, run.resume)
 
 
@@ -219,6 +224,7 @@ class _Run:
             },
         }
         self.record = RunRecord(self.month.run_id, self.staging, inputs, header)
+        self.groups = GroupPlan({}, {})
 
     def execute(self, portfolio, loaded_model, model_path, config, resume) -> BatchResult:
         """Stage, render, publish; an interrupted run keeps what it finished."""
@@ -362,6 +368,7 @@ class _Run:
                 self.record.save("running")
         finally:
             self.show.close()
+        self._write_group_pages()
         (outcome,) = pool.results([self._portfolio_job()])
         self.record.record_portfolio(outcome)
         _stop_if_unwritable(outcome)
@@ -385,6 +392,30 @@ class _Run:
             back=("../index.html", portfolio_title(self.plan)),
         )
 
+    def _write_group_pages(self) -> None:
+        """One page per group shown (``groups/<file>.html``), rendered from the bundle in
+        this process (no kernel); a failure is noted, the run goes on without them."""
+        if not self.groups.pages:
+            return
+        from acctkit.render.group_pages import write_group_pages
+
+        links = {entry["account_id"]: f"../{entry['html']}" for entry in self.record.done()}
+        try:
+            write_group_pages(
+                self.staging / "bundle",
+                self.staging,
+                self.groups.pages,
+                lang=self.plan.lang,
+                date=display_date(self.plan.as_of, self.plan.lang),
+                back=("../index.html", portfolio_title(self.plan)),
+                entity_links=links,
+            )
+        except OutputError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the account pages stand without them
+            self.show.note(f"failed: the group pages: {error}")
+            self.groups = GroupPlan({}, {})
+
     def _portfolio_job(self) -> ReportJob:
         links = {entry["account_id"]: entry["html"] for entry in self.record.done()}
         not_rendered = labels(self.plan.lang).report["plain_index.not_rendered"]
@@ -397,6 +428,8 @@ class _Run:
             "account_links": json.dumps(links, ensure_ascii=False),
             "failed_accounts": json.dumps(failures, ensure_ascii=False),
         }
+        if self.groups.pages and declares(self.plan.notebooks[1], GROUP_LINKS):
+            parameters[GROUP_LINKS] = self.groups.portfolio_links()
         return ReportJob(
             label="(portfolio review)",
             notebook=str(self.plan.notebooks[1]),

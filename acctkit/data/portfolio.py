@@ -47,6 +47,7 @@ TABLE_NAMES = (
     "outcomes",
     "overrides",
     "review_notes",
+    "products",
 )
 
 
@@ -71,6 +72,7 @@ class Portfolio:
     outcomes: pd.DataFrame | None = None
     overrides: pd.DataFrame | None = None
     review_notes: pd.DataFrame | None = None
+    products: pd.DataFrame | None = None
     source: str | None = None
 
     @property

@@ -18,7 +18,9 @@ from acctkit.errors import Problem
 KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
 # The parent a row cannot live without: with ``drop_orphans`` a row whose parent id is blank
 # or unknown is skipped (and counted) rather than reported.
-ORPHAN_PARENTS = {name: ("account_id", "accounts") for name in SCHEMA if name != "accounts"}
+ORPHAN_PARENTS = {
+    name: ("account_id", "accounts") for name in SCHEMA if name not in ("accounts", "products")
+}
 ORPHAN_PARENTS["stage_history"] = ("opportunity_id", "opportunities")
 
 

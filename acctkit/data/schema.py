@@ -152,7 +152,8 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("opportunity_id", "id", required=True, unique=True),
                 _account_ref(),
                 Column("name", "str"),
-                Column("product", "str"),
+                # with a products table, a product must be one of its rows
+                Column("product", "str", ref="products.product"),
                 Column("business_unit", "str"),
                 Column("kind", "enum", required=True, choices=KINDS),
                 # Blank = not estimated yet; required once won (see validate's row rules).
@@ -257,6 +258,14 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("done_on", "date"),
             ),
             date_column="noted_on",
+        ),
+        # optional: our product catalogue, its order the whitespace map's columns
+        TableSchema(
+            "products",
+            (
+                Column("product", "str", required=True, unique=True),
+                Column("family", "str"),
+            ),
         ),
     )
 }

@@ -25,6 +25,7 @@ from acctkit.datasets.activity import (
     _tickets,
 )
 from acctkit.datasets.columns import _account_ids
+from acctkit.datasets.groups import _groups_and_products
 from acctkit.datasets.judgement import _overrides, _refreshed_assessments
 from acctkit.datasets.latent import _calendar, _latent, _profile
 from acctkit.datasets.opportunities import _opportunities
@@ -61,9 +62,10 @@ def generate_tables(
     -------
     dict of str to DataFrame
         accounts, assessments, contacts, interactions, opportunities, stage_history,
-        actions, nps_responses, tickets, feedback, outcomes, overrides and review_notes
-        (the last three month-end reviews' decisions, next steps and comments), with the data
-        model's column names; ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
+        actions, nps_responses, tickets, feedback, outcomes, overrides, review_notes (the
+        last three month-end reviews' decisions, next steps and comments) and products, with
+        the data model's column names (accounts with their ``parent_account_id``: groups);
+        ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
 
     Examples
     --------
@@ -100,6 +102,8 @@ def generate_tables(
     tables["overrides"] = _overrides(judgement, calendar, latent, account_ids)
     reviews = rng.spawn(1)[0]  # after the judgement: every other table stays what it was
     tables["review_notes"] = _review_notes(reviews, calendar, latent, account_ids)
+    story = rng.spawn(1)[0]  # groups and products: every other column stays what it was
+    tables.update(_groups_and_products(story, tables))
     return tables
 
 

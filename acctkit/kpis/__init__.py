@@ -8,6 +8,7 @@ the alert rules, and ``kpi_summary`` the short per-account table people read.
 from acctkit.kpis.alerts import compute_alerts
 from acctkit.kpis.columns import CATALOGUE_COLUMNS, KPI_COLUMNS
 from acctkit.kpis.engine import compute_kpis, kpis_at
+from acctkit.kpis.groups import group_kpis
 from acctkit.kpis.history import kpi_history
 from acctkit.kpis.summary import kpi_summary
 
@@ -16,6 +17,7 @@ __all__ = [
     "KPI_COLUMNS",
     "compute_alerts",
     "compute_kpis",
+    "group_kpis",
     "kpi_history",
     "kpi_summary",
     "kpis_at",

@@ -24,6 +24,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "share_of_wallet_pct",
         "whitespace",
         "expansion_pipeline",
+        "products_owned",
+        "product_penetration_pct",
+        "whitespace_cells",
         "gross_margin_pct",
         "cost_to_serve_pct",
         "net_contribution",
@@ -112,6 +115,9 @@ EXTRA_COLUMNS = frozenset(
         "steering_committee_expected",
         "stale_assessments",
         "oldest_assessment_days",
+        "products_owned",
+        "product_penetration_pct",
+        "whitespace_cells",
     }
 )
 """Columns added to the catalogue's."""
@@ -144,6 +150,8 @@ COUNT_COLUMNS = frozenset(
         "open_critical_tickets",
         "stale_assessments",
         "oldest_assessment_days",
+        "products_owned",
+        "whitespace_cells",
     }
 )
 """Whole numbers: nullable ``Int64`` (``<NA>`` when the table is absent)."""

@@ -20,7 +20,7 @@ import pandas as pd
 from acctkit.config import Config, load_config
 from acctkit.data.portfolio import Portfolio
 from acctkit.errors import ConfigError
-from acctkit.kpis import execution, meetings, pipeline, potential, relationship
+from acctkit.kpis import execution, meetings, pipeline, potential, relationship, whitespace
 from acctkit.kpis.columns import KPI_COLUMNS, to_column
 from acctkit.kpis.scores import SCORE_BANDS, SCORE_INPUTS, score_columns
 from acctkit.kpis.windows import as_of_date, as_of_dates, day_numbers
@@ -42,6 +42,7 @@ BLOCKS: tuple[tuple[tuple[str, ...], Block], ...] = (
     (execution.NPS_COLUMNS, execution.nps_scores),
     (execution.TICKET_COLUMNS, execution.ticket_counts),
     (execution.FEEDBACK_COLUMNS, execution.irritant_counts),
+    (whitespace.PRODUCT_COLUMNS, whitespace.product_columns),
 )
 
 _FULL_TABLE_BLOCKS = (meetings.meeting_attendance,)

@@ -43,11 +43,11 @@ from acctkit.outputs import atomic_path, write_bytes_atomic
 
 META_FILE = "bundle.json"
 FORMAT_VERSION = 5  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement;
-# 5: review cadence and previous review date, review notes
+# 5: review cadence and previous review date, review notes; groups and the whitespace map
 REVIEWS_FILE = "reviews.json"
 """The review packs around this one (written by the batch beside ``bundle.json``): the
 previous pack of the same output folder and the health bands of the past packs."""
-PORTFOLIO_TABLES = ("backtest",)
+PORTFOLIO_TABLES = ("backtest", "groups", "group_members")
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
     "accounts",
@@ -64,6 +64,7 @@ ACCOUNT_TABLES = (
     "judgement",
     "overrides",
     "review_notes",
+    "whitespace",
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -152,6 +153,7 @@ def build_bundle(
         ),
         "backtest": backtest,
         "review_notes": notes_at(portfolio, date),
+        **_group_tables(portfolio, date, config),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -184,6 +186,23 @@ def _with_next_steps(kpis: pd.DataFrame, portfolio, date: pd.Timestamp) -> pd.Da
     overdue = overdue_next_steps(portfolio, date)
     overdue = overdue.set_axis(overdue.index.astype(str)).reindex(kpis.index.astype(str))
     return kpis.assign(overdue_next_steps=overdue.to_numpy())
+
+
+def _group_tables(portfolio, date: pd.Timestamp, config) -> dict[str, pd.DataFrame]:
+    """The groups' rolled-up KPIs and perimeters, and every account's whitespace map with
+    the peers' hint on each cell (the group pages and the maps read them)."""
+    from acctkit.kpis.groups import group_kpis, group_members
+    from acctkit.kpis.whitespace import peer_hints, whitespace_map
+
+    names = portfolio.accounts.set_index(portfolio.accounts["account_id"].astype(str))["name"]
+    groups = group_kpis(portfolio, date, config=config).reset_index()
+    groups.insert(1, "name", groups["group_id"].map(names).astype("string"))
+    cells = whitespace_map(portfolio, date)
+    hints = peer_hints(portfolio, date).rename(
+        columns={"share_pct": "hint_share_pct", "median_spend": "hint_median_spend"}
+    )
+    cells = cells.merge(hints.drop(columns="buyers"), on=["account_id", "product"], how="left")
+    return {"groups": groups, "group_members": group_members(portfolio), "whitespace": cells}
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
