@@ -571,7 +571,7 @@ created_on = "31/31/2026"
         "tables",
         "  - [tables.acounts]: unknown table 'acounts' (did you mean 'accounts'?); tables are: "
         "accounts, assessments, contacts, interactions, opportunities, stage_history, actions, "
-        "nps_responses, tickets, feedback, outcomes, overrides",
+        "nps_responses, tickets, feedback, outcomes, overrides, plans, objectives, plan_items",
         "  - [tables.opportunities] file: expected a file name, got int 3",
         "  - [tables.opportunities.columns]: unknown column 'stge' for opportunities (did you "
         "mean 'stage'?); its columns are: opportunity_id, account_id, name, product, "

@@ -46,6 +46,9 @@ TABLE_NAMES = (
     "feedback",
     "outcomes",
     "overrides",
+    "plans",
+    "objectives",
+    "plan_items",
 )
 
 
@@ -69,6 +72,9 @@ class Portfolio:
     feedback: pd.DataFrame | None = None
     outcomes: pd.DataFrame | None = None
     overrides: pd.DataFrame | None = None
+    plans: pd.DataFrame | None = None
+    objectives: pd.DataFrame | None = None
+    plan_items: pd.DataFrame | None = None
     source: str | None = None
 
     @property
