@@ -27,6 +27,7 @@ _EXPORTS = {
     "kpi_history": "acctkit.kpis",
     "compute_alerts": "acctkit.kpis",
     "kpi_summary": "acctkit.kpis",
+    "objective_progress": "acctkit.kpis",
     "load_config": "acctkit.config",
     "labels": "acctkit.i18n",
     "EarlyWarningModel": "acctkit.model",

@@ -476,9 +476,7 @@ def _check_plans(frame: pd.DataFrame, found: _Collector) -> None:
 
 
 def _plan_span(plan: pd.Series) -> str:
-    return (
-        f"'{plan['plan_id']}' ({plan['starts_on'].date()} to {plan['ends_on'].date()})"
-    )
+    return f"'{plan['plan_id']}' ({plan['starts_on'].date()} to {plan['ends_on'].date()})"
 
 
 def _check_objectives(frame: pd.DataFrame, found: _Collector) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 from acctkit.config import Config, load_config
 from acctkit.data.portfolio import Portfolio
 from acctkit.errors import ConfigError
-from acctkit.kpis import execution, meetings, pipeline, potential, relationship
+from acctkit.kpis import execution, meetings, pipeline, plan, potential, relationship
 from acctkit.kpis.columns import KPI_COLUMNS, to_column
 from acctkit.kpis.scores import SCORE_BANDS, SCORE_INPUTS, score_columns
 from acctkit.kpis.windows import as_of_date, as_of_dates, day_numbers
@@ -134,13 +134,21 @@ def kpis_at(
     days = day_numbers(stamps)
 
     values: dict[str, np.ndarray] = {}
-    needed = _with_inputs(wanted)
+    planned = bool(set(wanted).intersection(plan.PLAN_COLUMNS))
+    if planned and portfolio.objectives is not None:  # the KPIs the objectives name
+        named = portfolio.objectives["kpi"].dropna().unique()
+        wanted_here = [c for c in named if c in KPI_COLUMNS and c not in plan.PLAN_COLUMNS]
+        needed = _with_inputs(wanted + wanted_here)
+    else:
+        needed = _with_inputs(wanted)
     held = meetings.exchanges(portfolio)  # a missed meeting counts in attendance only
     for block_columns, block in BLOCKS:
         if needed.intersection(block_columns):
             source = portfolio if block in _FULL_TABLE_BLOCKS else held
             values.update(block(source, days, window, config))
     values.update(score_columns(values, config))
+    if planned:
+        values.update(plan.plan_block(portfolio, stamps, values, window, config, kpis_at))
 
     n_accounts, n_dates = len(portfolio.accounts), len(stamps)
     account_codes = np.repeat(np.arange(n_accounts), n_dates)
