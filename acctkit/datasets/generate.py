@@ -28,6 +28,7 @@ from acctkit.datasets.columns import _account_ids
 from acctkit.datasets.judgement import _overrides, _refreshed_assessments
 from acctkit.datasets.latent import _calendar, _latent, _profile
 from acctkit.datasets.opportunities import _opportunities
+from acctkit.datasets.plans import plan_tables
 from acctkit.errors import OutputError
 from acctkit.outputs import atomic_path
 
@@ -60,7 +61,8 @@ def generate_tables(
     -------
     dict of str to DataFrame
         accounts, assessments, contacts, interactions, opportunities, stage_history,
-        actions, nps_responses, tickets, feedback, outcomes and overrides, with the data
+        actions, nps_responses, tickets, feedback, outcomes, overrides, plans, objectives and
+        plan_items, with the data
         model's column names; ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
 
     Examples
@@ -96,6 +98,8 @@ def generate_tables(
         judgement, calendar, latent, account_ids, tables["assessments"]
     )
     tables["overrides"] = _overrides(judgement, calendar, latent, account_ids)
+    planning = rng.spawn(1)[0]  # the account plans: every table above stays as it was
+    tables.update(plan_tables(planning, calendar, latent, tables))
     return tables
 
 
