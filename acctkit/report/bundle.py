@@ -33,9 +33,11 @@ from acctkit.kpis.pipeline import opportunities_at
 from acctkit.kpis.scores import score_breakdown
 from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
+from acctkit.report.plan_tables import PLAN_TABLES, plan_tables
 
 META_FILE = "bundle.json"
-FORMAT_VERSION = 4  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement
+FORMAT_VERSION = 5  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement;
+# 5: the account plan (plan, objectives, plan_items, plan_actions)
 PORTFOLIO_TABLES = ("backtest",)
 """Tables about the whole portfolio (not sliced per account)."""
 ACCOUNT_TABLES = (
@@ -52,6 +54,7 @@ ACCOUNT_TABLES = (
     "actions",
     "judgement",
     "overrides",
+    *PLAN_TABLES,
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -128,6 +131,7 @@ def build_bundle(
             ignore_index=True,
         ),
         "backtest": backtest,
+        **plan_tables(portfolio, date, previous, config),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -146,6 +150,7 @@ def build_bundle(
         "model": model_meta,
         "backtest": backtest_meta,
         "config": config.to_dict(),
+        "plans": portfolio.plans is not None,
     }
     write_bytes_atomic(out / META_FILE, json.dumps(meta, indent=2, default=str).encode())
     return out
