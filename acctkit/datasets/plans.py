@@ -115,8 +115,19 @@ def plan_tables(
         if draw[3] < 0.35 and start - 365 >= first:  # an older, closed plan
             old_id = f"PL-{account}-{_date(start).year - 1}"
             old_start = _add_months(start, -12)
-            plans.append(_plan(old_id, account, f"{name} {_date(old_start).year}", owner,
-                               old_start, start - 1, None, None, "closed"))  # fmt: skip
+            plans.append(
+                _plan(
+                    old_id,
+                    account,
+                    f"{name} {_date(old_start).year}",
+                    owner,
+                    old_start,
+                    start - 1,
+                    None,
+                    None,
+                    "closed",
+                )
+            )
             objectives += _closed_objectives(rng, old_id, owner, old_start, start - 1)
         won_days, amounts = won_by_account.get(account, (np.zeros(0, np.int64), np.zeros(0)))
         won_so_far = float(amounts[(won_days >= start) & (won_days <= end)].sum())
@@ -127,15 +138,37 @@ def plan_tables(
             pace = elapsed * (1.2 if story == "ahead" else 1.0)
             revenue_target = float(np.round(won_so_far / max(pace, 0.05), -3))
         ambition = _AMBITIONS[int(rng.integers(len(_AMBITIONS)))].format(name=name)
-        plans.append(_plan(plan_id, account, f"{name} {_date(start).year}", owner, start, stop,
-                           ambition, revenue_target, "active"))  # fmt: skip
+        plans.append(
+            _plan(
+                plan_id,
+                account,
+                f"{name} {_date(start).year}",
+                owner,
+                start,
+                stop,
+                ambition,
+                revenue_target,
+                "active",
+            )
+        )
         objectives += _live_objectives(
             rng, plan_id, owner, start, stop, end, story, exchange_days.get(account)
         )
         if account == weakest:
-            objectives.append(_objective(f"{plan_id}-O2", plan_id, "Meet every site manager "
-                                         "before the audit", "relationship", owner,
-                                         "interactions", None, 1000.0, _date(end - 20), "open"))  # fmt: skip
+            objectives.append(
+                _objective(
+                    f"{plan_id}-O2",
+                    plan_id,
+                    "Meet every site manager before the audit",
+                    "relationship",
+                    owner,
+                    "interactions",
+                    None,
+                    1000.0,
+                    _date(end - 20),
+                    "open",
+                )
+            )
         # A qualitative objective served by the account's actions within the plan.
         qualitative_id = f"{plan_id}-O4"
         mine = np.flatnonzero(
@@ -146,15 +179,38 @@ def plan_tables(
         if len(linked):
             objective_of_action[linked] = qualitative_id
             title = _QUALITATIVE[int(rng.integers(len(_QUALITATIVE)))]
-            objectives.append(_objective(qualitative_id, plan_id, title, "relationship", owner,
-                                         None, None, None, None, "open"))  # fmt: skip
+            objectives.append(
+                _objective(
+                    qualitative_id,
+                    plan_id,
+                    title,
+                    "relationship",
+                    owner,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "open",
+                )
+            )
         items += _plan_items(rng, plan_id, owner, start, end)
         if with_draft or renewed:
             next_start = stop + 1
             next_id = f"PL-{account}-{_date(next_start).year}"
             status = "draft" if with_draft else "active"
-            plans.append(_plan(next_id, account, f"{name} {_date(next_start).year}", owner,
-                               next_start, _add_months(next_start, 12) - 1, None, None, status))  # fmt: skip
+            plans.append(
+                _plan(
+                    next_id,
+                    account,
+                    f"{name} {_date(next_start).year}",
+                    owner,
+                    next_start,
+                    _add_months(next_start, 12) - 1,
+                    None,
+                    None,
+                    status,
+                )
+            )
     actions["objective_id"] = pd.array(objective_of_action, dtype="str")
     return {
         "actions": actions,
@@ -164,12 +220,30 @@ def plan_tables(
     }
 
 
-_PLAN_COLUMNS = ["plan_id", "account_id", "title", "owner", "starts_on", "ends_on", "ambition",
-                 "revenue_target", "status"]  # fmt: skip
-_OBJECTIVE_COLUMNS = ["objective_id", "plan_id", "title", "family", "owner", "kpi", "baseline",
-                      "target", "due_on", "status"]  # fmt: skip
-_ITEM_COLUMNS = ["item_id", "plan_id", "kind", "title", "opened_on", "closed_on", "owner",
-                 "impact"]  # fmt: skip
+_PLAN_COLUMNS = [
+    "plan_id",
+    "account_id",
+    "title",
+    "owner",
+    "starts_on",
+    "ends_on",
+    "ambition",
+    "revenue_target",
+    "status",
+]
+_OBJECTIVE_COLUMNS = [
+    "objective_id",
+    "plan_id",
+    "title",
+    "family",
+    "owner",
+    "kpi",
+    "baseline",
+    "target",
+    "due_on",
+    "status",
+]
+_ITEM_COLUMNS = ["item_id", "plan_id", "kind", "title", "opened_on", "closed_on", "owner", "impact"]
 
 
 def _days(dates: pd.Series) -> np.ndarray:
@@ -223,18 +297,45 @@ def _live_objectives(rng, plan_id, owner, start, stop, end, story, exchange_days
     out = []
     given = rng.random() < 0.5
     if now > base:  # a rise so far: the target says how far that is along the path
-        share = {"on_track": elapsed, "ahead": min(1.0, elapsed * 1.3), "achieved": 1.0,
-                 "at_risk": max(elapsed - 0.18, 0.05)}[story]  # fmt: skip
+        share = {
+            "on_track": elapsed,
+            "ahead": min(1.0, elapsed * 1.3),
+            "achieved": 1.0,
+            "at_risk": max(elapsed - 0.18, 0.05),
+        }[story]
         rounding = np.round if story == "at_risk" else np.floor  # floor: never behind
         target = float(base + max(1, rounding((now - base) / max(share, 0.05))))
         if story == "achieved":
             target = float(now)
-        out.append(_objective(f"{plan_id}-O1", plan_id, "Meet the account more often",
-                              "relationship", owner, "interactions", float(base) if given else None,
-                              target, None, "open"))  # fmt: skip
+        out.append(
+            _objective(
+                f"{plan_id}-O1",
+                plan_id,
+                "Meet the account more often",
+                "relationship",
+                owner,
+                "interactions",
+                float(base) if given else None,
+                target,
+                None,
+                "open",
+            )
+        )
     if rng.random() < 0.3:  # an objective the owner dropped along the way
-        out.append(_objective(f"{plan_id}-O3", plan_id, "Win more of what we propose",
-                              "execution", owner, "win_rate_pct", None, 60.0, None, "dropped"))  # fmt: skip
+        out.append(
+            _objective(
+                f"{plan_id}-O3",
+                plan_id,
+                "Win more of what we propose",
+                "execution",
+                owner,
+                "win_rate_pct",
+                None,
+                60.0,
+                None,
+                "dropped",
+            )
+        )
     return out
 
 
@@ -242,15 +343,43 @@ def _closed_objectives(rng, plan_id, owner, start, stop) -> list[dict]:
     """A finished plan's objectives: most achieved by the owner's word, one left open."""
     due = _date(stop)
     return [
-        _objective(f"{plan_id}-O1", plan_id, "Meet the account more often", "relationship",
-                   owner, "interactions", None, float(rng.integers(8, 20)), due,
-                   "achieved" if rng.random() < 0.6 else "open"),
-        _objective(f"{plan_id}-O2", plan_id, "Raise the NPS", "execution", owner, "nps", None,
-                   float(rng.integers(2, 6) * 10), due, "open"),
-        _objective(f"{plan_id}-O3", plan_id, "Engage every key contact", "relationship", owner,
-                   "coverage_pct", 50.0, 100.0, due,
-                   "achieved" if rng.random() < 0.5 else "open"),
-    ]  # fmt: skip
+        _objective(
+            f"{plan_id}-O1",
+            plan_id,
+            "Meet the account more often",
+            "relationship",
+            owner,
+            "interactions",
+            None,
+            float(rng.integers(8, 20)),
+            due,
+            "achieved" if rng.random() < 0.6 else "open",
+        ),
+        _objective(
+            f"{plan_id}-O2",
+            plan_id,
+            "Raise the NPS",
+            "execution",
+            owner,
+            "nps",
+            None,
+            float(rng.integers(2, 6) * 10),
+            due,
+            "open",
+        ),
+        _objective(
+            f"{plan_id}-O3",
+            plan_id,
+            "Engage every key contact",
+            "relationship",
+            owner,
+            "coverage_pct",
+            50.0,
+            100.0,
+            due,
+            "achieved" if rng.random() < 0.5 else "open",
+        ),
+    ]
 
 
 def _plan_items(rng, plan_id, owner, start, end) -> list[dict]:

@@ -11,16 +11,63 @@ import pandas as pd
 from acctkit.kpis import objective_progress
 
 PLAN_TABLES = ("plan", "objectives", "plan_items", "plan_actions")
-_PLAN_COLUMNS = ["plan_id", "account_id", "title", "owner", "starts_on", "ends_on", "ambition",
-                 "revenue_target", "status"]  # fmt: skip
-_OBJECTIVE_COLUMNS = ["objective_id", "account_id", "plan_id", "title", "owner", "kpi", "target",
-                      "due_on", "owner_status", "elapsed_pct", "baseline_value", "actual",
-                      "expected", "gap", "progress_pct", "expected_progress_pct", "forecast",
-                      "status", "progress_prev", "status_prev"]  # fmt: skip
-_ITEM_COLUMNS = ["item_id", "account_id", "plan_id", "kind", "title", "owner", "impact",
-                 "opened_on", "closed_on", "is_open", "is_new", "closed_lately"]  # fmt: skip
-_ACTION_COLUMNS = ["action_id", "account_id", "objective_id", "title", "owner", "due_on",
-                   "done_on", "state"]  # fmt: skip
+_PLAN_COLUMNS = [
+    "plan_id",
+    "account_id",
+    "title",
+    "owner",
+    "starts_on",
+    "ends_on",
+    "ambition",
+    "revenue_target",
+    "status",
+]
+_OBJECTIVE_COLUMNS = [
+    "objective_id",
+    "account_id",
+    "plan_id",
+    "title",
+    "owner",
+    "kpi",
+    "target",
+    "due_on",
+    "owner_status",
+    "elapsed_pct",
+    "baseline_value",
+    "actual",
+    "expected",
+    "gap",
+    "progress_pct",
+    "expected_progress_pct",
+    "forecast",
+    "status",
+    "progress_prev",
+    "status_prev",
+]
+_ITEM_COLUMNS = [
+    "item_id",
+    "account_id",
+    "plan_id",
+    "kind",
+    "title",
+    "owner",
+    "impact",
+    "opened_on",
+    "closed_on",
+    "is_open",
+    "is_new",
+    "closed_lately",
+]
+_ACTION_COLUMNS = [
+    "action_id",
+    "account_id",
+    "objective_id",
+    "title",
+    "owner",
+    "due_on",
+    "done_on",
+    "state",
+]
 
 
 def plan_tables(portfolio, date: pd.Timestamp, previous: pd.Timestamp, config) -> dict:
@@ -31,8 +78,10 @@ def plan_tables(portfolio, date: pd.Timestamp, previous: pd.Timestamp, config) -
         "plan_items": _ITEM_COLUMNS,
         "plan_actions": _ACTION_COLUMNS,
     }
-    out = {name: pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-           for name, cols in empty.items()}  # fmt: skip
+    out = {
+        name: pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        for name, cols in empty.items()
+    }
     plans = portfolio.plans
     if plans is None:
         return out
@@ -57,8 +106,9 @@ def _objectives(portfolio, date, previous, config) -> pd.DataFrame:
     )
     prev["status_prev"] = prev["status_prev"].astype(str)
     frame = frame.join(prev, on="objective_id")
-    described = pd.DataFrame(columns=["objective_id", "title", "owner", "kpi", "target",
-                                      "due_on", "owner_status"])  # fmt: skip
+    described = pd.DataFrame(
+        columns=["objective_id", "title", "owner", "kpi", "target", "due_on", "owner_status"]
+    )
     if portfolio.objectives is not None:
         described = portfolio.objectives.rename(columns={"status": "owner_status"})[
             ["objective_id", "title", "owner", "kpi", "target", "due_on", "owner_status"]
@@ -84,8 +134,9 @@ def _objectives(portfolio, date, previous, config) -> pd.DataFrame:
 def _items(items, in_force, date, previous) -> pd.DataFrame:
     if items is None or in_force.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _ITEM_COLUMNS})
-    account_of = dict(zip(in_force["plan_id"].astype(str), in_force["account_id"].astype(str),
-                          strict=True))  # fmt: skip
+    account_of = dict(
+        zip(in_force["plan_id"].astype(str), in_force["account_id"].astype(str), strict=True)
+    )
     mine = items[items["plan_id"].astype(str).isin(account_of) & (items["opened_on"] <= date)]
     closed = mine["closed_on"].where(mine["closed_on"] <= date)
     is_open = closed.isna()

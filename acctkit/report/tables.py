@@ -247,8 +247,9 @@ def ranking(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     tables : mapping
         From :func:`acctkit.report.load_tables`: ``accounts``, ``kpis``, ``alerts``, ``risk``.
     """
+    plan = [c for c in ("plan_status", "plan_attainment_pct") if c in tables["kpis"]]
     kpis = tables["kpis"][
-        ["account_id", *SCORES, "health_band", "segment", "annual_revenue"]
+        ["account_id", *SCORES, "health_band", "segment", "annual_revenue", *plan]
     ].astype({"segment": "object", "health_band": "object"})
     alerts = tables["alerts"].assign(high=tables["alerts"]["severity"].astype("object") == "high")
     counts = alerts.groupby("account_id", observed=True).agg(
