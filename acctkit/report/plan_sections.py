@@ -273,9 +273,18 @@ def ranking_plan_cells(frame: pd.DataFrame, headers: list, body: list, lang: str
     if "plan_status" not in frame or (frame["plan_status"].astype(str) == "no_plan").all():
         return headers, body
     words = labels(lang)
-    headers = [*headers, words["plan_status"], words["plan_attainment_pct"]]
+    headers = [*headers, words["plan_id"]]
+
+    def cell(status: str, attainment) -> Markup:
+        if status == "no_plan":
+            return tag("span", "–", "ak-note", title=words.plan["no_plan"])
+        parts = [status_badge(status, lang)]
+        if not is_missing(attainment):
+            parts.append(tag("div", percent(attainment, lang, 0), "ak-note"))
+        return tag("div", parts)
+
     body = [
-        [*row, status_badge(status, lang), percent(attainment, lang, 0)]
+        [*row, cell(status, attainment)]
         for row, status, attainment in zip(
             body, frame["plan_status"].astype(str), frame["plan_attainment_pct"], strict=True
         )
@@ -417,11 +426,11 @@ def _signed(value: float) -> float:
 def _bar(progress, expected, kind: str) -> Markup:
     """A progress bar: the fill up to ``progress`` (0..100, clipped) and a marker at the
     expected progress (none when ``expected`` is None)."""
-    fill_width = 0.0 if is_missing(progress) else float(np.clip(progress, 0, 100))
-    parts = [tag("span", "", f"ak-bar-fill ak-fill-{kind}", style=f"width:{fill_width:.1f}%")]
+    width = 0 if is_missing(progress) else int(np.round(np.clip(progress, 0, 100)))
+    parts = [tag("span", "", f"ak-bar-fill ak-fill-{kind} ak-w{width}")]
     if expected is not None and not is_missing(expected):
-        mark = float(np.clip(expected, 0, 100))
-        parts.append(tag("span", "", "ak-bar-mark", style=f"left:{mark:.1f}%"))
+        mark = int(np.round(np.clip(expected, 0, 100)))
+        parts.append(tag("span", "", f"ak-bar-mark ak-m{mark}"))
     return tag("span", parts, "ak-bar")
 
 
@@ -443,5 +452,7 @@ def _style() -> Markup:
         ".ak-plan-time{display:flex;align-items:center;gap:.4rem;margin-top:.4rem}"
         ".ak-plan-time .ak-bar{width:14rem}"
         + "".join(f".ak-fill-{k}{{background:{v}}}" for k, v in fills.items())
+        # widths and marker positions as classes: the pages carry no inline style
+        + "".join(f".ak-w{i}{{width:{i}%}}.ak-m{i}{{left:{i}%}}" for i in range(101))
     )
     return tag("style", Markup(css))
