@@ -72,7 +72,10 @@ def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
 
 
 def figure_title(figure: Figure) -> str:
-    """The title of a chart (its first axes' title), for its text alternative."""
+    """The title of a chart (its own title, else its first axes' title), for its text
+    alternative."""
+    if figure._suptitle is not None and figure._suptitle.get_text():
+        return figure._suptitle.get_text()
     for axes in figure.axes:
         for loc in ("left", "center"):
             if axes.get_title(loc=loc):

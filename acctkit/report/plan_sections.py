@@ -397,6 +397,20 @@ def accounts_without_plan(
     return block(heading, table(headers, body, text_columns=(0, 1, 2), classes="ak-wide"))
 
 
+def attainment_chart(tables: Mapping[str, pd.DataFrame], meta: Mapping, lang="en"):
+    """:func:`acctkit.plots.plan_attainment_chart` of the portfolio, accounts named (an empty
+    figure without a plans table)."""
+    from matplotlib.figure import Figure
+
+    from acctkit import plots
+
+    if not has_plans(meta):
+        return Figure()
+    names = tables["accounts"][["account_id", "name"]].astype({"account_id": str})
+    kpis = tables["kpis"].astype({"account_id": str}).merge(names, on="account_id", how="left")
+    return plots.plan_attainment_chart(kpis, lang)
+
+
 def _required_without_plan(kpis: pd.DataFrame) -> pd.Series:
     required = kpis["plan_required"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     missing = (kpis["plan_status"].astype(str) == "no_plan").to_numpy()
