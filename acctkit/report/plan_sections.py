@@ -129,8 +129,7 @@ def objectives_table(account, lang: str = "en") -> Html:
     if objectives.empty:
         return block(tag("p", plan["none.objectives"], "ak-note"))
     headers = [
-        plan["objective"],
-        plan["kpi"],
+        f"{plan['objective']} · {plan['kpi']}",
         plan["baseline"],
         plan["expected"],
         plan["actual"],
@@ -148,16 +147,19 @@ def objectives_table(account, lang: str = "en") -> Html:
         def value(v, kpi=kpi):
             return cells.kpi_value(kpi, v, lang) if kpi and not is_missing(v) else ""
 
-        change = r.progress_pct - r.progress_prev
+        # progress beyond the target (100 %) does not count as change
+        change = np.minimum(r.progress_pct, 100.0) - np.minimum(r.progress_prev, 100.0)
         body.append(
             [
-                _objective_title(r, lang),
-                words.get(kpi, kpi) if kpi else plan["qualitative"],
+                [
+                    _objective_title(r, lang),
+                    tag("div", words.get(kpi, kpi) if kpi else plan["qualitative"], "ak-note"),
+                ],
                 value(r.baseline_value),
                 value(r.expected),
                 value(r.actual),
                 value(r.target),
-                date(r.due_on, lang),
+                tag("span", date(r.due_on, lang), "ak-nw"),
                 tag(
                     "span",
                     [
@@ -179,7 +181,7 @@ def objectives_table(account, lang: str = "en") -> Html:
     note = tag("p", plan["intro.objectives"], "ak-note")
     return block(
         note,
-        table(headers, body, text_columns=(0, 1, 8), classes="ak-wide ak-compact"),
+        table(headers, body, text_columns=(0, 7), classes="ak-wide ak-compact"),
     )
 
 
