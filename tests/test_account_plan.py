@@ -201,3 +201,29 @@ def test_objective_kpis_are_the_numeric_catalogue_columns():
         if KIND[c] in ("float", "count")
     ]
     assert OBJECTIVE_KPIS == (*numeric, "plan_revenue_won")
+
+
+def test_default_baselines_are_the_kpis_at_the_plan_start(worked):
+    """A baseline left blank is the KPI at the plan's starts_on with the same configuration
+    (account-plan.md), whether the KPI comes from one block or is a score built on all."""
+    tables = worked.tables()
+    extra = pd.DataFrame(
+        {
+            "objective_id": ["O8", "O9"],
+            "plan_id": ["PW1", "PW1"],
+            "title": ["Healthier", "More co-construction"],
+            "kpi": ["health_score", "co_construction"],
+            "target": [90.0, 5.0],
+        }
+    )
+    planned = from_frames({**tables, "objectives": pd.concat([tables["objectives"], extra])})
+    at_start = compute_kpis(worked, "2026-01-01").loc["W1"]
+    for as_of in (D, "2026-03-31"):
+        progress = objective_progress(planned, as_of)
+        assert progress.loc["O8", "baseline_value"] == pytest.approx(at_start["health_score"])
+        assert progress.loc["O9", "baseline_value"] == at_start["co_construction"]
+        assert progress.loc["O2", "baseline_value"] == 0  # interactions on 01-01 (by hand)
+        now = compute_kpis(planned, as_of)
+        assert now.loc["W1", "objectives"] == 7
+        history = kpi_history(planned, as_of, months=2)
+        assert history[history["account_id"] == "W1"]["objectives"].iloc[-1] == 7

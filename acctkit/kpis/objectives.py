@@ -53,18 +53,23 @@ def objective_progress(
     day_stamp = as_of_date(as_of)
     prepared = plan.prepare(portfolio, config)
     day = int(plan._days([day_stamp])[0])
-    in_force = (prepared.plan_start <= day) & (day <= prepared.plan_end)
-    baseline = plan.baselines(prepared, in_force, kpis_at, portfolio, window, config)
+    in_force = plan.in_force_at(prepared, [day])
     rows = np.flatnonzero(in_force[prepared.objective_plan])
     names = sorted({k for k in prepared.kpi[rows] if k is not None and k != plan.REVENUE_KPI})
-    actual: dict[str, np.ndarray] = {}
+    # the review date and the plans' start dates in one pass (each table prepared once)
+    days = np.union1d([day], plan.baseline_days(prepared, in_force))
+    grids: dict[str, np.ndarray] = {}
     if names:
-        tidy = kpis_at(portfolio, [day_stamp], window_days=window, config=config, columns=names)
+        stamps = pd.to_datetime(days, unit="D")
+        tidy = kpis_at(portfolio, stamps, window_days=window, config=config, columns=names)
         for name in names:
-            actual[name] = pd.to_numeric(tidy[name], errors="coerce").to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )
-    found = plan.evaluate(prepared, day, lambda k, a: actual[k][a], baseline, config)
+            values = pd.to_numeric(tidy[name], errors="coerce")
+            grids[name] = values.to_numpy(dtype=np.float64, na_value=np.nan).reshape(-1, len(days))
+    baseline = plan.baselines(prepared, in_force, grids.__getitem__, days)
+    column = int(np.searchsorted(days, day))
+    found = plan.evaluate(
+        prepared, day, lambda k, accounts: grids[k][accounts, column], baseline, config
+    )
     ids = pd.Index(prepared.objective_ids[found["rows"]], name="objective_id", dtype="str")
     out = pd.DataFrame(
         {

@@ -6,8 +6,9 @@ default due dates and baselines resolved); :func:`evaluate` gives every objectiv
 plans in force at one date its progress, vectorised over objectives; :func:`plan_block`
 turns that into the per-account plan columns for all the dates of a ``kpis_at`` call.
 
-Default baselines are the KPI at each plan's ``starts_on``: one ``kpis_at`` call over the
-distinct start dates (only the KPIs some objective names), never one per objective.
+Default baselines are the KPI at each plan's ``starts_on``: ``kpis_at`` evaluates the
+distinct start dates in the same pass as the review dates (each table prepared once), never
+one evaluation per objective.
 """
 
 from __future__ import annotations
@@ -319,44 +320,54 @@ def revenue_won(prepared: Prepared, plans: np.ndarray, days: np.ndarray) -> np.n
     return prepared.won_cumsum[np.maximum(high, low)] - prepared.won_cumsum[low]
 
 
+def in_force_at(prepared: Prepared, days) -> np.ndarray:
+    """Per live plan: in force on at least one of ``days``."""
+    ever = np.zeros(len(prepared.plan_ids), dtype=bool)
+    for day in np.asarray(days, dtype=np.int64):
+        ever |= (prepared.plan_start <= day) & (day <= prepared.plan_end)
+    return ever
+
+
+def _default_baselines(prepared: Prepared, in_force: np.ndarray) -> np.ndarray:
+    """The objectives whose baseline is the KPI at their plan's start (no baseline given,
+    a catalogue KPI, a plan in force at some date asked)."""
+    has_kpi = np.array([k is not None and k != REVENUE_KPI for k in prepared.kpi], dtype=bool)
+    missing = np.isnan(prepared.given_baseline)
+    return np.flatnonzero(missing & has_kpi & in_force[prepared.objective_plan])
+
+
+def baseline_days(prepared: Prepared, in_force: np.ndarray) -> np.ndarray:
+    """The distinct start dates (day numbers) at which some default baseline is read: the
+    KPIs are evaluated there once, in the same pass as the review dates."""
+    wanted = _default_baselines(prepared, in_force)
+    return np.unique(prepared.plan_start[prepared.objective_plan[wanted]])
+
+
 def baselines(
     prepared: Prepared,
     in_force: np.ndarray,
-    evaluate: Callable[..., pd.DataFrame],
-    portfolio: Portfolio,
-    window: int,
-    config: Config,
+    grid_of: Callable[[str], np.ndarray],
+    days: np.ndarray,
 ) -> np.ndarray:
-    """Each objective's baseline: the given one, else the KPI at its plan's ``starts_on``
-    (only for the objectives whose plan is in force at some date asked: ``in_force``)."""
+    """Each objective's baseline: the given one, else the KPI at its plan's ``starts_on``,
+    read from ``grid_of(kpi)`` (accounts x ``days``, which hold every start date of
+    :func:`baseline_days`); ``plan_revenue_won`` from the opportunities."""
     out = prepared.given_baseline.copy()
-    has_kpi = np.array([k is not None for k in prepared.kpi], dtype=bool)
-    wanted = np.flatnonzero(np.isnan(out) & has_kpi & in_force[prepared.objective_plan])
+    missing = np.isnan(out) & in_force[prepared.objective_plan]
+    revenue = np.flatnonzero(missing & (prepared.kpi == REVENUE_KPI))
+    if len(revenue):
+        plans = prepared.objective_plan[revenue]
+        out[revenue] = revenue_won(prepared, plans, prepared.plan_start[plans])
+    wanted = _default_baselines(prepared, in_force)
     if not len(wanted):
         return out
     plans = prepared.objective_plan[wanted]
-    starts = prepared.plan_start[plans]
+    column = np.searchsorted(days, prepared.plan_start[plans])
+    accounts = prepared.plan_account[plans]
     kpis = prepared.kpi[wanted]
-    revenue = kpis == REVENUE_KPI
-    if revenue.any():
-        out[wanted[revenue]] = revenue_won(prepared, plans[revenue], starts[revenue])
-    names = sorted(set(kpis[~revenue]))
-    if names:
-        dates = np.unique(starts[~revenue])
-        stamps = pd.to_datetime(dates, unit="D")
-        tidy = evaluate(portfolio, stamps, window_days=window, config=config, columns=names)
-        n_accounts = len(prepared.account_ids)
-        column = np.searchsorted(dates, starts[~revenue])
-        accounts = prepared.plan_account[plans[~revenue]]
-        rows = wanted[~revenue]
-        for name in names:
-            grid = (
-                pd.to_numeric(tidy[name], errors="coerce")
-                .to_numpy(dtype=np.float64, na_value=np.nan)
-                .reshape(n_accounts, len(dates))
-            )
-            match = kpis[~revenue] == name
-            out[rows[match]] = grid[accounts[match], column[match]]
+    for name in set(kpis):
+        match = kpis == name
+        out[wanted[match]] = grid_of(name)[accounts[match], column[match]]
     return out
 
 
@@ -459,18 +470,16 @@ def evaluate(
 
 
 def plan_block(
-    portfolio: Portfolio,
-    stamps: pd.DatetimeIndex,
+    prepared: Prepared,
+    all_days: np.ndarray,
+    days: np.ndarray,
     values: Mapping[str, np.ndarray],
-    window: int,
     config: Config,
-    evaluate_kpis: Callable[..., pd.DataFrame],
 ) -> dict[str, np.ndarray]:
-    """The plan columns, ``(n_accounts, n_dates)`` each, for ``kpis_at``. ``values`` holds
-    the catalogue KPIs the objectives name (at the same dates)."""
-    prepared = prepare(portfolio, config)
-    n_accounts, n_dates = len(prepared.account_ids), len(stamps)
-    days = _days(stamps)
+    """The plan columns, ``(n_accounts, len(days))`` each, for ``kpis_at``. ``values`` holds
+    the catalogue KPIs the objectives name at ``all_days`` (the review ``days`` and the
+    start dates of :func:`baseline_days`, sorted)."""
+    n_accounts, n_dates = len(prepared.account_ids), len(days)
     shape = (n_accounts, n_dates)
     out: dict[str, np.ndarray] = {
         name: np.full(shape, np.nan)
@@ -484,20 +493,22 @@ def plan_block(
     out["plan_required"] = np.broadcast_to(np.reshape(required, (-1, 1)), shape).copy()
     if not len(prepared.plan_ids):
         return out
-    ever = np.zeros(len(prepared.plan_ids), dtype=bool)
-    for day in days:
-        ever |= (prepared.plan_start <= day) & (day <= prepared.plan_end)
-    baseline = baselines(prepared, ever, evaluate_kpis, portfolio, window, config)
+    full = (n_accounts, len(all_days))
+
+    def grid_of(name: str) -> np.ndarray:
+        return np.broadcast_to(np.asarray(values[name], dtype=np.float64), full)
+
+    baseline = baselines(prepared, in_force_at(prepared, days), grid_of, all_days)
     for j, day in enumerate(days):
         plan_of = plans_in_force(prepared, int(day))
         accounts = np.flatnonzero(plan_of >= 0)
         if not len(accounts):
             continue
         plans = plan_of[accounts]
+        column = int(np.searchsorted(all_days, day))
 
-        def actual_of(name: str, rows: np.ndarray, j: int = j) -> np.ndarray:
-            grid = np.broadcast_to(np.asarray(values[name], dtype=np.float64), shape)
-            return grid[rows, j]
+        def actual_of(name: str, rows: np.ndarray, column: int = column) -> np.ndarray:
+            return grid_of(name)[rows, column]
 
         found = evaluate(prepared, int(day), actual_of, baseline, config)
         _fill_plan_columns(out, j, accounts, plans, prepared, int(day), found)
