@@ -19,13 +19,13 @@ TABLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = tuple(
             "accountplanobjectivemeasures objective objectives objectifs",
         ),
         ("plan_items", "obstacle obstacles risks blockers"),
-        ("plans", "accountplan accountplans plans"),
         ("nps_responses", "nps"),
         ("feedback", "feedback feedbacks complaint complaints reclamations irritants verbatims"),
         ("assessments", "assessment assessments scoring scorings evaluation evaluations"),
         ("outcomes", "outcome outcomes churn"),
         ("tickets", "ticket tickets case cases incident incidents support"),
         ("actions", "action actions plan"),
+        ("plans", "accountplan accountplans plans"),  # after actions: "Action Plans" are actions
         (
             "interactions",
             "activity activities interaction interactions meeting meetings call "
