@@ -227,3 +227,18 @@ def test_default_baselines_are_the_kpis_at_the_plan_start(worked):
         assert now.loc["W1", "objectives"] == 7
         history = kpi_history(planned, as_of, months=2)
         assert history[history["account_id"] == "W1"]["objectives"].iloc[-1] == 7
+
+
+def test_plan_configuration_is_checked():
+    from acctkit.config import load_config
+    from acctkit.errors import ConfigError
+
+    config = load_config({"plans": {"required_tiers": ["strategic", "key"]}})
+    assert config.plans["required_tiers"] == ("strategic", "key")
+    assert load_config(config.to_dict()).plans == config.plans
+    with pytest.raises(ConfigError, match="'plans.on_track_tolerance' .* must be <="):
+        load_config({"plans": {"on_track_tolerance": 30}})
+    with pytest.raises(ConfigError, match="'plans.on_track_tolerance' must be >= 0 points"):
+        load_config({"plans": {"on_track_tolerance": -5, "at_risk_tolerance": -1}})
+    with pytest.raises(ConfigError, match="alerts.plan_ending.threshold' must be a whole number"):
+        load_config({"alerts": {"plan_ending": {"threshold": 2.5}}})
