@@ -28,6 +28,7 @@ _EXPORTS = {
     "compute_alerts": "acctkit.kpis",
     "kpi_summary": "acctkit.kpis",
     "group_kpis": "acctkit.kpis",
+    "objective_progress": "acctkit.kpis",
     "load_config": "acctkit.config",
     "labels": "acctkit.i18n",
     "EarlyWarningModel": "acctkit.model",

@@ -40,6 +40,9 @@ ALERT_CODES = (
     "no_steering_committee",
     "stale_assessments",
     "next_steps_overdue",
+    "objective_off_track",
+    "no_plan",
+    "plan_ending",
 )
 
 ASSESSED_CRITERIA = (
@@ -103,6 +106,9 @@ DEFAULTS: dict[str, Any] = {
         "no_steering_committee": {"enabled": True},
         "stale_assessments": {"enabled": True, "threshold": 1},
         "next_steps_overdue": {"enabled": True, "threshold": 1},
+        "objective_off_track": {"enabled": True, "threshold": 1},
+        "no_plan": {"enabled": True},
+        "plan_ending": {"enabled": True, "threshold": 30},
     },
     "stages": {
         "order": [
@@ -128,6 +134,11 @@ DEFAULTS: dict[str, Any] = {
     "sentiment": {"min_ratings": 2},
     "assessments": {"valid_days": 180, "stale_scores": "count", "criteria": {}},
     "review": {"cadence": "monthly"},
+    "plans": {
+        "on_track_tolerance": 10.0,
+        "at_risk_tolerance": 25.0,
+        "required_tiers": ["strategic"],
+    },
 }
 RISK_SCALES = ("relative", "absolute")
 """``[risk_bands] scale``: ``relative``, the limits are multiples of the portfolio's base
@@ -144,6 +155,7 @@ _INTEGER_KEYS = {
     ("alerts", "nps_drop", "min_responses"),
     ("attention", "max_accounts"),
     ("assessments", "valid_days"),
+    ("alerts", "plan_ending", "threshold"),
 }
 
 
@@ -171,7 +183,10 @@ class Config:
     ``min_sentiment_ratings`` (``[sentiment] min_ratings``: the enthusiasm of a window needs
     at least that many ratings); ``assessment_valid_days`` (``[assessments]``: how many days
     each criterion's latest score stays valid, ``valid_days`` or its own in
-    ``[assessments.criteria]``) and ``stale_scores`` (``count`` or ``omit``);
+    ``[assessments.criteria]``) and ``stale_scores`` (``count`` or ``omit``); ``plans``
+    (``[plans]``, account-plan.md: ``on_track_tolerance`` and ``at_risk_tolerance``, the
+    points of progress an objective may lag its path and still be on track / at risk, and
+    ``required_tiers``, the account tiers that must have a plan in force);
     ``review_cadence`` (``[review] cadence``: ``monthly`` or ``biweekly``).
     """
 
@@ -196,6 +211,15 @@ class Config:
     stale_scores: str = "count"
     valid_days: int = 180
     review_cadence: str = "monthly"
+    plans: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType(
+            {
+                "on_track_tolerance": 10.0,
+                "at_risk_tolerance": 25.0,
+                "required_tiers": ("strategic",),
+            }
+        )
+    )
 
     @property
     def stage_rank(self) -> Mapping[str, int]:
@@ -243,6 +267,11 @@ class Config:
                 },
             },
             "review": {"cadence": self.review_cadence},
+            "plans": {
+                "on_track_tolerance": self.plans["on_track_tolerance"],
+                "at_risk_tolerance": self.plans["at_risk_tolerance"],
+                "required_tiers": list(self.plans["required_tiers"]),
+            },
         }
 
     def to_toml(self) -> str:
@@ -392,6 +421,7 @@ def _check(config: dict[str, Any]) -> None:
     _check_min_ratings(config["sentiment"]["min_ratings"])
     _check_assessments(config["assessments"])
     _check_review(config["review"])
+    _check_plans(config["plans"])
 
 
 REVIEW_CADENCES = ("monthly", "biweekly")
@@ -403,6 +433,18 @@ def _check_review(section: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"config: 'review.cadence' must be one of {', '.join(REVIEW_CADENCES)}, "
             f"got {section['cadence']!r}"
+        )
+
+
+def _check_plans(section: Mapping[str, Any]) -> None:
+    on_track, at_risk = section["on_track_tolerance"], section["at_risk_tolerance"]
+    for key, value in (("on_track_tolerance", on_track), ("at_risk_tolerance", at_risk)):
+        if value < 0:
+            raise ConfigError(f"config: 'plans.{key}' must be >= 0 points, got {value}")
+    if on_track > at_risk:
+        raise ConfigError(
+            "config: thresholds out of order: 'plans.on_track_tolerance' "
+            f"({on_track}) must be <= 'plans.at_risk_tolerance' ({at_risk})"
         )
 
 
@@ -542,6 +584,13 @@ def _build(config: dict[str, Any]) -> Config:
         stale_scores=config["assessments"]["stale_scores"],
         valid_days=config["assessments"]["valid_days"],
         review_cadence=config["review"]["cadence"],
+        plans=frozen(
+            {
+                "on_track_tolerance": float(config["plans"]["on_track_tolerance"]),
+                "at_risk_tolerance": float(config["plans"]["at_risk_tolerance"]),
+                "required_tiers": tuple(config["plans"]["required_tiers"]),
+            }
+        ),
     )
 
 

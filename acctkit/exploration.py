@@ -697,3 +697,114 @@ def _cell(x: float, y: float, colour: str):
     from matplotlib.patches import Rectangle
 
     return Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=colour, edgecolor=PALETTE["rule"])
+
+
+# -- planning quality (the account plan, account-plan.md) -----------------------------------------
+
+
+def plan_outcomes(portfolio, as_of, config=None) -> pd.DataFrame:
+    """What became of the objectives of the closed plans (non-draft plans ended on or before
+    ``as_of``): each objective measured at its own due date (``objective_progress`` once
+    per distinct due date), dropped ones left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per objective, index ``objective_id``: ``account_id``, ``plan_id``,
+        ``owner`` (the objective's, else the plan's), ``kpi`` (``qualitative`` without one),
+        ``due_on``, ``target``, ``actual`` (at the due date), ``progress_pct`` (at the due
+        date), ``achieved_on_time`` (status achieved at the due date), ``reached_pct``
+        (actual / target x 100 for a KPI target; NaN otherwise). Empty without a plans table.
+    """
+    from acctkit.kpis import objective_progress
+
+    columns = ["account_id", "plan_id", "owner", "kpi", "due_on", "target", "actual",
+               "progress_pct", "achieved_on_time", "reached_pct"]  # fmt: skip
+    plans, objectives = portfolio.plans, portfolio.objectives
+    empty = pd.DataFrame(columns=columns, index=pd.Index([], name="objective_id"))
+    if plans is None or objectives is None:
+        return empty
+    day = pd.Timestamp(as_of)
+    closed = plans[(plans["status"].astype(object) != "draft") & (plans["ends_on"] <= day)]
+    plan_info = closed.set_index(closed["plan_id"].astype(str))
+    mine = objectives[objectives["plan_id"].astype(str).isin(plan_info.index)]
+    mine = mine[mine["status"].astype(object) != "dropped"]
+    if mine.empty:
+        return empty
+    due = mine["due_on"].fillna(
+        plan_info["ends_on"].reindex(mine["plan_id"].astype(str)).set_axis(mine.index)
+    )
+    rows = []
+    for when in sorted(due.unique()):
+        progress = objective_progress(portfolio, when, config)
+        wanted = mine.loc[due == when, "objective_id"].astype(str)
+        rows.append(progress.reindex(wanted).assign(due_on=when))
+    found = pd.concat(rows)
+    described = mine.set_index(mine["objective_id"].astype(str))
+    owner = described["owner"].astype(object)
+    owner = owner.fillna(
+        plan_info["owner"]
+        .astype(object)
+        .reindex(described["plan_id"].astype(str))
+        .set_axis(owner.index)
+    )
+    kpi = described["kpi"].astype(object).fillna("qualitative")
+    target = described["target"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reached = 100 * found["actual"] / target.reindex(found.index)
+    out = pd.DataFrame(
+        {
+            "account_id": described["plan_id"].astype(str).map(plan_info["account_id"].astype(str)),
+            "plan_id": described["plan_id"].astype(str),
+            "owner": owner,
+            "kpi": kpi,
+            "due_on": found["due_on"],
+            "target": target,
+            "actual": found["actual"],
+            "progress_pct": found["progress_pct"],
+            "achieved_on_time": found["status"].astype(str) == "achieved",
+            "reached_pct": reached.where(np.isfinite(reached)),
+        }
+    ).reindex(found.index)
+    out.index.name = "objective_id"
+    return out[columns]
+
+
+def planning_quality(outcomes: pd.DataFrame, by: str = "owner") -> pd.DataFrame:
+    """The share of the closed plans' objectives achieved on time, by ``owner`` or ``kpi``,
+    and how far from their target they ended (median progress at the due date, median
+    actual as a % of the target): targets set too high show as low shares and progress.
+    """
+    grouped = outcomes.groupby(by, sort=True)
+    table = pd.DataFrame(
+        {
+            "objectives": grouped.size(),
+            "achieved_on_time": grouped["achieved_on_time"].sum().astype("int64"),
+            "median_progress_pct": grouped["progress_pct"].median(),
+            "median_reached_pct": grouped["reached_pct"].median(),
+        }
+    )
+    table.insert(2, "achieved_pct", 100 * table["achieved_on_time"] / table["objectives"])
+    return table.sort_values(["achieved_pct", "objectives"], ascending=[True, False])
+
+
+def planning_quality_chart(outcomes: pd.DataFrame, lang: str = "en") -> Figure:
+    """Each closed plan's KPI objective: its progress at the due date (x, 100 % = target
+    reached), one row per KPI; no axes without any."""
+    quantitative = outcomes[(outcomes["kpi"] != "qualitative") & outcomes["progress_pct"].notna()]
+    if quantitative.empty:
+        return Figure()
+    words = labels(lang)
+    kpis = sorted(quantitative["kpi"].unique())
+    figure = Figure(figsize=(WIDTH, 0.45 * len(kpis) + 1.2), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    style_axes(axes)
+    position = quantitative["kpi"].map({kpi: i for i, kpi in enumerate(kpis)})
+    colours = np.where(quantitative["achieved_on_time"], PALETTE["green"], PALETTE["red"])
+    axes.scatter(quantitative["progress_pct"].clip(-50, 200), position, c=colours, s=22,
+                 alpha=0.8, edgecolor="white", linewidth=0.5)  # fmt: skip
+    axes.axvline(100, color=PALETTE["muted"], linestyle="--", linewidth=1)
+    axes.set_yticks(range(len(kpis)), [words.get(k, k) for k in kpis])
+    axes.set_xlabel(words.exploration["plans.x"], fontsize=9)
+    title_axes(axes, words.exploration["plans.title"])
+    return figure

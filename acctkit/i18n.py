@@ -60,7 +60,8 @@ class Labels:
     ``"12"``), ``report`` (headings, explanations, table headers and chart words) and
     ``footer``; the exploration charts ``exploration`` and ``modeling``; the early-warning
     model ``drivers`` (what raises a risk, in words). ``numbers`` says how numbers are
-    written (decimal mark, thousands separator, units of short amounts).
+    written (decimal mark, thousands separator, units of short amounts). ``plan``: the
+    account plan's statuses and report words.
     """
 
     lang: str
@@ -88,6 +89,7 @@ class Labels:
     drivers: Mapping[str, str]
     footer: Mapping[str, str]
     numbers: Mapping[str, str]
+    plan: Mapping[str, str]
 
     def __getitem__(self, column: str) -> str:
         """The label of a KPI column (or of a table header such as ``account_id``)."""

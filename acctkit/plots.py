@@ -72,7 +72,10 @@ def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
 
 
 def figure_title(figure: Figure) -> str:
-    """The title of a chart (its first axes' title), for its text alternative."""
+    """The title of a chart (its own title, else its first axes' title), for its text
+    alternative."""
+    if figure._suptitle is not None and figure._suptitle.get_text():
+        return figure._suptitle.get_text()
     for axes in figure.axes:
         for loc in ("left", "center"):
             if axes.get_title(loc=loc):
@@ -716,3 +719,187 @@ def percent_ticks(lang: str = "en"):
         return percent(100 * value, lang, 0 if whole else 1)
 
     return FuncFormatter(text)
+
+
+# -- the account plan (account-plan.md) ----------------------------------------------------------
+
+
+def plan_chart(
+    objectives: pd.DataFrame, history: pd.DataFrame, plan: pd.DataFrame, lang: str = "en"
+) -> Figure:
+    """Small multiples, one panel per quantitative objective of the plan in force: the
+    planned path from the baseline (at the plan's start) to the target (at the due date),
+    the actual value at each month-end since the plan started, and the forecast, dashed, to
+    the due date.
+
+    Parameters
+    ----------
+    objectives : DataFrame
+        One account's ``objectives`` bundle table.
+    history : DataFrame
+        The account's ``history`` (the KPIs at month-ends, ``kpi_history``).
+    plan : DataFrame
+        The account's ``plan`` (its plan in force); empty: no figure axes.
+    lang : str
+        ``"en"`` or ``"fr"``.
+    """
+    if plan.empty or objectives.empty:
+        return Figure()
+    quantitative = objectives[objectives["kpi"].notna() & (objectives["status"] != "dropped")]
+    if quantitative.empty:
+        return Figure()
+    words = labels(lang)
+    start = pd.Timestamp(plan["starts_on"].iloc[0])
+    n = len(quantitative)
+    columns = min(3, n)
+    rows = int(np.ceil(n / columns))
+    figure = Figure(figsize=(WIDTH, 1.95 * rows + 0.5), dpi=DPI, layout="constrained")
+    grid = figure.subplots(rows, columns, squeeze=False)
+    history = history.sort_values("as_of")
+    for position, objective in enumerate(quantitative.itertuples()):
+        axes = grid[position // columns][position % columns]
+        style_axes(axes)
+        due = pd.Timestamp(objective.due_on)
+        base, target = _float(objective.baseline_value), _float(objective.target)
+        axes.plot(
+            [start, due],
+            [base, target],
+            color=PALETTE["grey"],
+            linewidth=1.4,
+            label=words.plan["chart.path"],
+        )
+        axes.scatter(
+            [due],
+            [target],
+            color=PALETTE["accent"],
+            s=18,
+            zorder=3,
+            label=words.plan["chart.target"],
+        )
+        column = str(objective.kpi)
+        if column in history.columns:
+            seen = history[(history["as_of"] >= start)][["as_of", column]]
+            values = pd.to_numeric(seen[column], errors="coerce").astype("float64")
+            axes.plot(
+                seen["as_of"],
+                values,
+                color=PALETTE["text"],
+                marker="o",
+                markersize=3.5,
+                linewidth=1.4,
+                label=words.plan["chart.actual"],
+            )
+            if len(seen) and not np.isnan(_float(objective.forecast)):
+                last = seen["as_of"].iloc[-1]
+                axes.plot(
+                    [last, due],
+                    [values.iloc[-1], _float(objective.forecast)],
+                    color=PALETTE["text"],
+                    linestyle="--",
+                    linewidth=1.1,
+                    label=words.plan["chart.forecast"],
+                )
+        title = (
+            words.plan["revenue_objective"]
+            if str(objective.objective_id).endswith(":revenue")
+            else _short(objective.title, 34)
+        )
+        axes.set_title(title, loc="left", fontsize=9, fontweight="bold", color=PALETTE["text"])
+        axes.tick_params(axis="x", labelsize=7, rotation=0)
+        axes.xaxis.set_major_locator(_MonthTicks())
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _month_label(v, lang)))
+        if column.endswith("revenue_won"):
+            _amount_axis(axes.yaxis, lang)
+        axes.grid(axis="y", **_GRID)
+    for position in range(n, rows * columns):
+        grid[position // columns][position % columns].set_visible(False)
+    handles, names = grid[0][0].get_legend_handles_labels()
+    figure.legend(handles, names, loc="outside lower center", ncols=4, **_LEGEND)
+    figure.suptitle(
+        words.plan["chart.title"],
+        x=0.01,
+        ha="left",
+        fontsize=11,
+        fontweight="bold",
+        color=PALETTE["text"],
+    )
+    return figure
+
+
+def plan_attainment_chart(kpis: pd.DataFrame, lang: str = "en") -> Figure:
+    """One dot per account with a plan in force: plan attainment (y) against calendar time
+    elapsed (x), over the diagonal of the planned path: below it, behind the path.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        The bundle's ``kpis`` table (``plan_elapsed_pct``, ``plan_attainment_pct``,
+        ``plan_status``); without any plan in force, no figure axes.
+    """
+    frame = kpis[kpis["plan_status"].astype(str) != "no_plan"]
+    frame = frame[frame["plan_attainment_pct"].notna()]
+    if frame.empty:
+        return Figure()
+    words = labels(lang)
+    figure, axes = _figure(3.6)
+    axes.plot(
+        [0, 100],
+        [0, 100],
+        color=PALETTE["grey"],
+        linestyle="--",
+        linewidth=1,
+        label=words.plan["chart.on_path"],
+    )
+    colours = {
+        "on_track": PALETTE["green"],
+        "at_risk": PALETTE["amber"],
+        "off_track": PALETTE["red"],
+        "no_objectives": PALETTE["grey"],
+    }
+    for status, colour in colours.items():
+        mine = frame[frame["plan_status"].astype(str) == status]
+        if mine.empty:
+            continue
+        axes.scatter(
+            mine["plan_elapsed_pct"],
+            mine["plan_attainment_pct"],
+            s=28,
+            color=colour,
+            edgecolor="white",
+            linewidth=0.6,
+            label=words.plan[status],
+            zorder=3,
+        )
+    behind = frame[frame["plan_attainment_pct"] < frame["plan_elapsed_pct"] - 25]
+    for row in behind.head(8).itertuples():
+        axes.annotate(
+            _short(row.name if hasattr(row, "name") else row.account_id, 22),
+            (row.plan_elapsed_pct, row.plan_attainment_pct),
+            textcoords="offset points",
+            xytext=(4, -9),
+            **_NOTE,
+        )
+    axes.set_xlim(0, 100)
+    axes.set_ylim(0, 105)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
+    axes.set_xlabel(words.plan["chart.elapsed"], **_LABEL)
+    axes.set_ylabel(words.plan["chart.attainment"], **_LABEL)
+    axes.grid(**_GRID)
+    axes.legend(loc="upper left", **_LEGEND)
+    title_axes(axes, words.plan["chart.attainment_title"])
+    return figure
+
+
+class _MonthTicks(MaxNLocator):
+    """At most four date ticks on a small panel."""
+
+    def __init__(self):
+        super().__init__(nbins=4)
+
+
+def _month_label(value: float, lang: str) -> str:
+    import matplotlib.dates as mdates
+
+    stamp = pd.Timestamp(mdates.num2date(value)).tz_localize(None)
+    return f"{month(stamp, lang)}\n{stamp.year}"

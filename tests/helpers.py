@@ -97,8 +97,10 @@ def cut(portfolio: Portfolio, as_of: pd.Timestamp) -> Portfolio:
     changes after D have not happened yet (a contact who leaves after D has no ``left_on``,
     a ticket closed after D is open, an action done after D is not done, an opportunity
     closed after D is open at its stage on D: the latest stage change on or before D, or
-    the ``stages.unknown_probability`` of 50 % when there is none); plan items keep their
-    forecast dates (an action due after D, an expected close date).
+    the ``stages.unknown_probability`` of 50 % when there is none; an obstacle or opportunity
+    of a plan opened after D does not exist, one closed after D is open); plan items keep
+    their forecast dates (an action due after D, an expected close date); plans and
+    objectives are forecasts and stay as they are.
     """
 
     def upto(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -127,6 +129,8 @@ def cut(portfolio: Portfolio, as_of: pd.Timestamp) -> Portfolio:
         changes["actions"] = actions.assign(status=actions["status"].mask(undone, "planned"))
     if portfolio.opportunities is not None:
         changes.update(_cut_opportunities(portfolio, as_of))
+    if portfolio.plan_items is not None:  # obstacles met after D are not known yet
+        changes["plan_items"] = clear_after(upto(portfolio.plan_items, "opened_on"), "closed_on")
     return dataclasses.replace(portfolio, **changes)
 
 

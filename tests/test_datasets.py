@@ -32,7 +32,8 @@ COLUMNS = {  # docs/data-model.md, in its order
                       "kind", "amount", "stage", "probability", "created_on",
                       "expected_close_on", "closed_on"],
     "stage_history": ["opportunity_id", "changed_on", "stage"],
-    "actions": ["action_id", "account_id", "title", "owner", "due_on", "done_on", "status"],
+    "actions": ["action_id", "account_id", "title", "owner", "due_on", "done_on", "status",
+                "objective_id"],
     "nps_responses": ["response_id", "account_id", "contact_id", "responded_on", "score"],
     "tickets": ["ticket_id", "account_id", "opened_on", "closed_on", "severity", "category"],
     "feedback": ["feedback_id", "account_id", "recorded_on", "kind", "text"],
@@ -41,6 +42,12 @@ COLUMNS = {  # docs/data-model.md, in its order
     "review_notes": ["note_id", "account_id", "noted_on", "author", "kind", "text", "objective_id",
                      "due_on", "done_on"],
     "products": ["product", "family"],
+    "plans": ["plan_id", "account_id", "title", "owner", "starts_on", "ends_on", "ambition",
+              "revenue_target", "status"],
+    "objectives": ["objective_id", "plan_id", "title", "family", "owner", "kpi", "baseline",
+                   "target", "due_on", "status"],
+    "plan_items": ["item_id", "plan_id", "kind", "title", "opened_on", "closed_on", "owner",
+                   "impact"],
 }  # fmt: skip
 UNIQUE_IDS = {
     "accounts": "account_id",

@@ -41,6 +41,7 @@ CHART_TITLES = {
         "Recommendation changes",
         "Potential score: current and what-if weights",
         "Engagement slowdown: back-tested lift and alerts by threshold",
+        "Closed plans: progress of each KPI objective at its due date",
     ),
 }
 
@@ -134,8 +135,9 @@ def test_runs_show_their_charts_and_tables(runs, name):
     assert page.count("<table") >= 4
     outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
     shown = sum("image/png" in output.get("data", {}) for output in outputs)
-    # early: section 11 adds a curves chart; portfolio: three threshold sweeps
-    assert shown == (9 if "early" in name else 8)
+    # early: section 11 adds a curves chart; portfolio: three threshold sweeps and the
+    # planning quality of the closed account plans
+    assert shown == (9 if "early" in name else 9)
 
 
 def test_french_run_speaks_french(runs):

@@ -217,3 +217,40 @@ def test_names_with_quotes_are_written_as_valid_toml(tmp_path):
     text = propose_mapping(export).text
     tomllib.loads(text)
     assert 'Account "Name"' in text
+
+
+def test_salesforce_account_plan_export_is_recognised(tmp_path):
+    """AccountPlan and AccountPlanObjectiveMeasure files (API field names) become plans and
+    objectives, with their status picklists translated (the account plan, issue 15)."""
+    export = FIXTURES / "salesforce-plans"
+    starter = propose_mapping(export)
+    assert starter.tables == {
+        "accounts": "Account.csv",
+        "plans": "AccountPlan.csv",
+        "objectives": "AccountPlanObjectiveMeasure.csv",
+    }
+    tables = tomllib.loads(starter.text)["tables"]
+    assert tables["plans"]["columns"] == {
+        "plan_id": "Id",
+        "account_id": "AccountId",
+        "title": "Name",
+        "starts_on": "StartDate",
+        "ends_on": "EndDate",
+        "ambition": "Description",
+        "status": "Status",
+    }
+    assert tables["plans"]["values"]["status"] == {
+        "Active": "active",
+        "Completed": "closed",
+        "Draft": "draft",
+    }
+    objectives = tables["objectives"]
+    assert objectives["columns"]["objective_id"] == "AccountPlanObjectiveId"
+    assert objectives["columns"]["plan_id"] == "AccountPlanObjective.AccountPlanId"
+    assert objectives["columns"]["kpi"] == "Name"
+    assert objectives["columns"]["target"] == "TargetValue"
+    assert objectives["values"]["status"]["Canceled"] == "dropped"
+    path = tmp_path / "crm.toml"
+    path.write_text(starter.text, encoding="utf-8")
+    portfolio = load_portfolio(export, mapping=path)  # the starter loads as it is
+    assert len(portfolio.plans) == 3 and len(portfolio.objectives) == 4

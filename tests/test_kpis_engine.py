@@ -49,8 +49,10 @@ def test_dtypes(generated):
             assert dtype == "Int64", column
         elif kind == "flag":
             assert dtype == "boolean", column
-        elif kind in ("segment", "band"):
+        elif kind in ("segment", "band", "plan_status"):
             assert isinstance(dtype, pd.CategoricalDtype), column
+        elif kind == "plan_id":
+            assert dtype == "str", column
         else:
             assert dtype == np.float64, column
     assert list(kpis["segment"].cat.categories) == ["invest", "maintain", "deprioritize", "unrated"]
@@ -100,8 +102,9 @@ def test_inputs_are_not_modified(generated):
 def test_accounts_only_portfolio_gives_missing_kpis():
     accounts = pd.DataFrame({"account_id": ["A"], "name": ["Alpha"]})
     kpis = compute_kpis(from_frames({"accounts": accounts}), "2026-06-30")
-    assert kpis.drop(columns=["segment"]).isna().all().all()
+    assert kpis.drop(columns=["segment", "plan_status"]).isna().all().all()
     assert kpis.loc["A", "segment"] == "unrated"
+    assert kpis.loc["A", "plan_status"] == "no_plan"
 
 
 def test_empty_tables_count_zero(generated):

@@ -34,9 +34,10 @@ def test_english_summary(example):
     assert table.loc["W2", "Recommendation"] == "Raise / invest"
     # W1: critical_tickets (high), slipped_deals, enthusiasm_drop, no_steering_committee
     # (its NPS drift of -150 rests on 2 answers and 1 before: under the 3 nps_drop needs in
-    # each period); W2: no_sponsor (high)
-    assert table["Alerts"].tolist() == [4, 1]
-    assert table["High alerts"].tolist() == [1, 1]
+    # each period), objective_off_track (high: its plan's NPS objective, account-plan.md);
+    # W2: no_sponsor (high)
+    assert table["Alerts"].tolist() == [5, 1]
+    assert table["High alerts"].tolist() == [2, 1]
 
 
 def test_french_summary(example):
@@ -52,4 +53,4 @@ def test_summary_uses_the_given_alerts(example):
     _, kpis = example
     alerts = compute_alerts(kpis, risk=pd.Series({"W2": 0.8}))
     table = kpi_summary(kpis, alerts=alerts)
-    assert table["Alerts"].tolist() == [4, 2]  # W2 gains churn_risk
+    assert table["Alerts"].tolist() == [5, 2]  # W2 gains churn_risk

@@ -571,7 +571,8 @@ created_on = "31/31/2026"
         "tables",
         "  - [tables.acounts]: unknown table 'acounts' (did you mean 'accounts'?); tables are: "
         "accounts, assessments, contacts, interactions, opportunities, stage_history, actions, "
-        "nps_responses, tickets, feedback, outcomes, overrides, review_notes",
+        "nps_responses, tickets, feedback, outcomes, overrides, review_notes, products, plans, "
+        "objectives, plan_items",
         "  - [tables.opportunities] file: expected a file name, got int 3",
         "  - [tables.opportunities.columns]: unknown column 'stge' for opportunities (did you "
         "mean 'stage'?); its columns are: opportunity_id, account_id, name, product, "
@@ -767,3 +768,32 @@ def test_a_value_mapped_to_blank_is_blank(tmp_path):
         None,
         "director",
     ]
+
+
+def test_salesforce_account_plan_example():
+    """docs/examples/salesforce-account-plans.toml on an AccountPlan export: plans (a draft,
+    a completed one), objectives from the measures, and their progress at a review."""
+    from acctkit import compute_kpis, objective_progress
+
+    export = FIXTURES / "salesforce-plans"
+    before = folder_digest(export)
+    p = load_portfolio(export, mapping=EXAMPLES / "salesforce-account-plans.toml")
+    assert folder_digest(export) == before
+    plans = p.plans.set_index("plan_id")
+    assert plans["status"].astype(str).tolist() == ["active", "closed", "draft"]
+    assert plans.loc["0Ap3X000000001AAA", "ambition"].startswith("Become CGE's lighting")
+    objectives = p.objectives.set_index("objective_id")
+    assert objectives["kpi"].tolist() == ["coverage_pct", "interactions", "win_rate_pct", "nps"]
+    assert objectives["status"].astype(str).tolist() == ["open", "open", "dropped", "achieved"]
+    assert objectives["CurrentValue"].tolist()[0] == "80"  # kept, not read: acctkit measures
+    progress = objective_progress(p, "2026-06-30")
+    # in force on 06-30: the 2026 plan only (2025's ended, the draft is ignored)
+    assert progress.index.tolist() == [
+        "0Ao3X000000001AAA",
+        "0Ao3X000000002AAA",
+        "0Ao3X000000003AAA",
+    ]
+    assert progress.loc["0Ao3X000000003AAA", "status"] == "dropped"
+    kpis = compute_kpis(p, "2026-06-30")
+    assert kpis["plan_id"].iloc[0] == "0Ap3X000000001AAA"
+    assert kpis["plan_status"].astype(str).tolist()[1] == "no_plan"

@@ -42,6 +42,7 @@ RUNS = (
 HEADINGS = {
     "account": (
         "heading.summary",
+        "plan.heading",  # the account plan's "Plan vs reality", right after the header
         "heading.scores",
         "potential",
         "relationship",
@@ -55,6 +56,7 @@ HEADINGS = {
         "heading.attention",
         "heading.matrix",
         "heading.ranking",
+        "plan.heading.portfolio",  # the account plans
         "heading.top_risks",
         "heading.segments",
         "heading.reliability",
@@ -147,7 +149,12 @@ def reports(bundles, hostile_id, tmp_path_factory, exporter):
 def heading_texts(kind: str, lang: str) -> list[str]:
     words = labels(lang)
     keys = HEADINGS[kind]
-    return [words.families.get(key) or words.report[key] for key in keys]
+    return [
+        words.plan[key.removeprefix("plan.")]
+        if key.startswith("plan.")
+        else words.families.get(key) or words.report[key]
+        for key in keys
+    ]
 
 
 # -- the notebooks as files ------------------------------------------------------------------

@@ -123,7 +123,48 @@ def hostile_tables():
     rows = contacts["account_id"] == H3
     contacts.loc[rows, "name"] = [BAD_MATH[i % len(BAD_MATH)] for i in range(rows.sum())]
     contacts.loc[rows, "business_unit"] = "$$"
+    _hostile_plans(tables)
     return tables
+
+
+def _hostile_plans(tables) -> None:
+    """H1 and H2 get a plan whose title, ambition, objectives and obstacles are hostile (the
+    account plan, issue 15): one in force at the review, with a KPI objective and a
+    qualitative one served by an action."""
+    import pandas as pd
+
+    plans = tables["plans"][~tables["plans"]["account_id"].isin([H1, H2])]
+    kept = set(plans["plan_id"])
+    objectives = tables["objectives"][tables["objectives"]["plan_id"].isin(kept)]
+    items = tables["plan_items"][tables["plan_items"]["plan_id"].isin(kept)]
+    actions = tables["actions"]
+    actions.loc[~actions["objective_id"].isin(set(objectives["objective_id"])), "objective_id"] = (
+        None
+    )
+    new_plans, new_objectives, new_items = [], [], []
+    for number, account in enumerate((H1, H2)):
+        plan_id = f"HP{number}"
+        new_plans.append({"plan_id": plan_id, "account_id": account,
+                          "title": f"plans.title {SCRIPT}", "owner": ATTRIBUTE,
+                          "starts_on": pd.Timestamp("2026-01-01"),
+                          "ends_on": pd.Timestamp("2026-12-31"),
+                          "ambition": f"plans.ambition {IMAGE} {PLACEHOLDERS}",
+                          "revenue_target": 1000.0, "status": "active"})  # fmt: skip
+        new_objectives += [
+            {"objective_id": f"{plan_id}-K", "plan_id": plan_id,
+             "title": f"objectives.title {ATTRIBUTE} {MATH}", "owner": IMAGE,
+             "kpi": "interactions", "target": 50.0, "status": "open"},
+            {"objective_id": f"{plan_id}-Q", "plan_id": plan_id,
+             "title": f"objectives.title {SCRIPT}", "owner": ENTITIES, "status": "open"},
+        ]  # fmt: skip
+        new_items.append({"item_id": f"{plan_id}-I", "plan_id": plan_id, "kind": "obstacle",
+                          "title": f"plan_items.title {IMAGE}", "owner": JAVASCRIPT,
+                          "opened_on": pd.Timestamp("2026-10-15"), "impact": 3})  # fmt: skip
+        mine = actions.index[actions["account_id"] == account][:2]
+        actions.loc[mine, "objective_id"] = f"{plan_id}-Q"
+    tables["plans"] = pd.concat([plans, pd.DataFrame(new_plans)], ignore_index=True)
+    tables["objectives"] = pd.concat([objectives, pd.DataFrame(new_objectives)], ignore_index=True)
+    tables["plan_items"] = pd.concat([items, pd.DataFrame(new_items)], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +281,21 @@ def test_action_titles_and_owners_show_as_text(month):
         for column in TEXT_COLUMNS["actions"]:
             shown += [text for text in TEXTS if f"actions.{column} {text}" in page.text]
     assert {SCRIPT, ATTRIBUTE, IMAGE, JAVASCRIPT} <= set(shown), shown  # the markup ones
+
+
+def test_plan_texts_show_as_text(month):
+    result, entries = month
+    for account_id in (H1, H2):
+        text = check_safe_page(result.folder / entries[account_id]["html"], result.folder).text
+        for written in (
+            f"plans.title {SCRIPT}",
+            f"plans.ambition {IMAGE} {PLACEHOLDERS}",
+            f"objectives.title {ATTRIBUTE} {MATH}",
+            f"objectives.title {SCRIPT}",
+            f"plan_items.title {IMAGE}",
+            ATTRIBUTE,
+        ):
+            assert written in text, written
 
 
 def test_the_index_shows_names_as_text_and_links_only_to_written_pages(month):

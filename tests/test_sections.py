@@ -394,9 +394,11 @@ def test_ranking_by_potential_with_alert_counts(portfolio_tables):
     assert ranking["account_id"].tolist() == expected
     assert ranking["rank"].tolist() == [1, 2]
     w1 = ranking.set_index("account_id").loc["W1"]
-    # high: nps_drop and critical_tickets; medium: slipped_deals, enthusiasm_drop and
-    # no_steering_committee (v1.1, J8)
-    assert w1["alerts"] == 5 and w1["high_alerts"] == 2
+    # high: nps_drop, critical_tickets and objective_off_track (its plan's NPS objective,
+    # account-plan.md); medium: slipped_deals, enthusiasm_drop and no_steering_committee
+    # (v1.1, J8)
+    assert w1["alerts"] == 6 and w1["high_alerts"] == 3
+    assert w1["plan_status"] == "off_track"
 
 
 def test_ranking_table_links_and_escapes(portfolio_tables):

@@ -12,12 +12,20 @@ TABLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = tuple(
     (table, frozenset(words.split()))
     for table, words in (
         ("stage_history", "history historique"),
+        # the account plan: Salesforce's AccountPlan, AccountPlanObjective(Measure) objects
+        (
+            "objectives",
+            "accountplanobjective accountplanobjectives accountplanobjectivemeasure "
+            "accountplanobjectivemeasures objective objectives objectifs",
+        ),
+        ("plan_items", "obstacle obstacles risks blockers"),
         ("nps_responses", "nps"),
         ("feedback", "feedback feedbacks complaint complaints reclamations irritants verbatims"),
         ("assessments", "assessment assessments scoring scorings evaluation evaluations"),
         ("outcomes", "outcome outcomes churn"),
         ("tickets", "ticket tickets case cases incident incidents support"),
         ("actions", "action actions plan"),
+        ("plans", "accountplan accountplans plans"),  # after actions: "Action Plans" are actions
         (
             "interactions",
             "activity activities interaction interactions meeting meetings call "
@@ -170,6 +178,30 @@ COLUMN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "date de cloture prevue",
         ),
         "closed_on": ("close date", "closed date", "actual close date", "date de cloture"),
+    },
+    # Salesforce account plans, exported with the API field names (Data Loader, Workbench):
+    # the objectives from AccountPlanObjectiveMeasure with their objective's fields.
+    "plans": {
+        "plan_id": ("id", "account plan id", "plan id", "accountplanid"),
+        "account_id": ("accountid", *_ACCOUNT_REF),
+        "title": ("name", "account plan name", "plan name"),
+        "owner": ("owner", "owner name", "plan owner"),
+        "starts_on": ("startdate", "start date", "date de debut"),
+        "ends_on": ("enddate", "end date", "date de fin"),
+        "ambition": ("description", "ambition", "vision"),
+        "revenue_target": ("revenue target", "target revenue", "objectif de ca"),
+        "status": ("status", "statut"),
+    },
+    "objectives": {
+        "objective_id": ("accountplanobjectiveid", "objective id", "account plan objective id"),
+        "plan_id": ("accountplanobjective.accountplanid", "accountplanid", "account plan id"),
+        "title": ("accountplanobjective.name", "objective name", "account plan objective name"),
+        "owner": ("accountplanobjective.objectiveowner.name", "objective owner", "owner"),
+        "kpi": ("kpi", "name", "measure name"),
+        "baseline": ("baseline", "startvalue", "start value"),
+        "target": ("targetvalue", "target value", "target"),
+        "due_on": ("accountplanobjective.duedate", "duedate", "due date"),
+        "status": ("accountplanobjective.status", "status"),
     },
     "stage_history": {
         "opportunity_id": ("opportunity id", "deal id", "record id"),
@@ -346,6 +378,25 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
         "en cours": "in_progress",
         "termine": "done",
         "annule": "cancelled",
+    },
+    "plans.status": {
+        "completed": "closed",
+        "inactive": "closed",
+        "archived": "closed",
+        "brouillon": "draft",
+        "actif": "active",
+        "termine": "closed",
+    },
+    "objectives.status": {
+        "not started": "open",
+        "in progress": "open",
+        "on track": "open",
+        "at risk": "open",
+        "completed": "achieved",
+        "canceled": "dropped",
+        "cancelled": "dropped",
+        "atteint": "achieved",
+        "abandonne": "dropped",
     },
     "feedback.kind": {
         "complaint": "irritant",

@@ -48,6 +48,9 @@ TABLE_NAMES = (
     "overrides",
     "review_notes",
     "products",
+    "plans",
+    "objectives",
+    "plan_items",
 )
 
 
@@ -73,6 +76,9 @@ class Portfolio:
     overrides: pd.DataFrame | None = None
     review_notes: pd.DataFrame | None = None
     products: pd.DataFrame | None = None
+    plans: pd.DataFrame | None = None
+    objectives: pd.DataFrame | None = None
+    plan_items: pd.DataFrame | None = None
     source: str | None = None
 
     @property

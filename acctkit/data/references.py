@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from acctkit.data import parse
+from acctkit.data.plan_rules import check_plan_links
 from acctkit.data.readers import RawTable
 from acctkit.data.schema import SCHEMA
 from acctkit.data.validate import shortened
@@ -19,7 +20,9 @@ KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "op
 # The parent a row cannot live without: with ``drop_orphans`` a row whose parent id is blank
 # or unknown is skipped (and counted) rather than reported.
 ORPHAN_PARENTS = {
-    name: ("account_id", "accounts") for name in SCHEMA if name not in ("accounts", "products")
+    name: ("account_id", "accounts")
+    for name, schema in SCHEMA.items()
+    if name != "accounts" and "account_id" in schema.names
 }
 ORPHAN_PARENTS["stage_history"] = ("opportunity_id", "opportunities")
 
@@ -111,6 +114,7 @@ def check_references(
                     )
                 )
     problems.extend(_check_contact_accounts(typed, raws, codes))
+    problems.extend(check_plan_links(typed, raws, codes))
     if "accounts.parent_account_id" in codes:
         problems.extend(
             check_parent_cycles(

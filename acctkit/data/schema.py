@@ -34,6 +34,86 @@ OVERRIDE_FIELDS = tuple(OVERRIDE_VALUES)
 NOTE_KINDS = ("decision", "next_step", "comment")
 """``review_notes.kind``: what a review decided, a next step someone is to take (with
 ``due_on``, and ``done_on`` once done), or a comment."""
+PLAN_STATUSES = ("draft", "active", "closed")
+OBJECTIVE_STATUSES = ("open", "achieved", "dropped")
+OBJECTIVE_FAMILIES = ("potential", "relationship", "execution")
+PLAN_ITEM_KINDS = ("obstacle", "opportunity")
+OBJECTIVE_KPIS = (
+    "annual_revenue",
+    "estimated_budget",
+    "tam",
+    "share_of_wallet_pct",
+    "whitespace",
+    "expansion_pipeline",
+    "gross_margin_pct",
+    "cost_to_serve_pct",
+    "net_contribution",
+    "strategic_fit",
+    "ecosystem_influence",
+    "risk_level",
+    "max_risk",
+    "stale_assessments",
+    "oldest_assessment_days",
+    "potential_score",
+    "key_contacts",
+    "engaged_key_contacts",
+    "coverage_pct",
+    "depth_level",
+    "levels_engaged",
+    "interactions",
+    "interactions_prev",
+    "engagement_trend_pct",
+    "median_response_hours",
+    "co_construction",
+    "introductions",
+    "inbound_share_pct",
+    "meeting_attendance_pct",
+    "client_attendees_mean",
+    "steering_committees",
+    "sentiment",
+    "sentiment_prev",
+    "sentiment_drift",
+    "sponsor_influence",
+    "days_since_sponsor_contact",
+    "business_units_known",
+    "business_units_engaged",
+    "relationship_score",
+    "actions_due",
+    "actions_done",
+    "action_completion_pct",
+    "overdue_actions",
+    "actions_done_window",
+    "open_pipeline",
+    "weighted_pipeline",
+    "pipeline_maturity_pct",
+    "slipped_opportunities",
+    "win_rate_pct",
+    "stage_advances",
+    "won_revenue",
+    "won_renewal",
+    "won_upsell",
+    "won_cross_sell",
+    "won_new",
+    "nps",
+    "nps_prev",
+    "nps_drift",
+    "nps_responses",
+    "nps_responses_prev",
+    "nps_mean_score",
+    "nps_mean_score_prev",
+    "irritants",
+    "irritants_prev",
+    "tickets_opened",
+    "open_critical_tickets",
+    "execution_score",
+    "health_score",
+    "products_owned",
+    "product_penetration_pct",
+    "whitespace_cells",
+    "plan_revenue_won",
+)
+"""What ``objectives.kpi`` may name: the numeric columns of the KPI catalogue, and
+``plan_revenue_won`` (tests/test_plan_data.py checks this list against the engine's)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +265,8 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("due_on", "date", required=True),
                 Column("done_on", "date"),
                 Column("status", "enum", choices=ACTION_STATUSES),
+                # The account plan (account-plan.md), optional: the objective it serves.
+                Column("objective_id", "id", ref="objectives.objective_id"),
             ),
             date_column="due_on",
         ),
@@ -267,7 +349,57 @@ SCHEMA: dict[str, TableSchema] = {
                 Column("family", "str"),
             ),
         ),
+        # The account plan (account-plan.md): plans, their objectives, obstacles and
+        # opportunities. Rules between rows and tables: acctkit.data.plan_rules.
+        TableSchema(
+            "plans",
+            (
+                Column("plan_id", "id", required=True, unique=True),
+                _account_ref(),
+                Column("title", "str", free_text=True),
+                Column("owner", "str"),
+                Column("starts_on", "date", required=True),
+                Column("ends_on", "date", required=True),
+                Column("ambition", "str", free_text=True),
+                Column("revenue_target", "float", minimum=0),
+                Column("status", "enum", choices=PLAN_STATUSES, default="active"),
+            ),
+            date_column="starts_on",
+        ),
+        TableSchema(
+            "objectives",
+            (
+                Column("objective_id", "id", required=True, unique=True),
+                Column("plan_id", "id", required=True, ref="plans.plan_id"),
+                Column("title", "str", required=True, free_text=True),
+                Column("family", "enum", choices=OBJECTIVE_FAMILIES),
+                Column("owner", "str"),
+                Column("kpi", "str"),
+                Column("baseline", "float"),
+                Column("target", "float"),
+                Column("due_on", "date"),
+                Column("status", "enum", choices=OBJECTIVE_STATUSES, default="open"),
+            ),
+            date_column="due_on",
+        ),
+        TableSchema(
+            "plan_items",
+            (
+                Column("item_id", "id", required=True, unique=True),
+                Column("plan_id", "id", required=True, ref="plans.plan_id"),
+                Column("kind", "enum", required=True, choices=PLAN_ITEM_KINDS),
+                Column("title", "str", required=True, free_text=True),
+                Column("opened_on", "date", required=True),
+                Column("closed_on", "date"),
+                Column("owner", "str"),
+                Column("impact", "int", minimum=1, maximum=5),
+            ),
+            date_column="opened_on",
+        ),
     )
 }
+
+PLAN_TABLES = ("plans", "objectives", "plan_items")
+"""The account plan's tables (all optional)."""
 
 REQUIRED_TABLES = ("accounts",)

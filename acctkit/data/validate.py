@@ -15,7 +15,14 @@ import pandas as pd
 
 from acctkit.data import parse
 from acctkit.data.readers import RawTable
-from acctkit.data.schema import CLOSED_STAGES, OVERRIDE_VALUES, SCHEMA, Column, TableSchema
+from acctkit.data.schema import (
+    CLOSED_STAGES,
+    OBJECTIVE_KPIS,
+    OVERRIDE_VALUES,
+    SCHEMA,
+    Column,
+    TableSchema,
+)
 from acctkit.errors import Problem
 
 EARLIEST_DATE = pd.Timestamp("1950-01-01")
@@ -450,6 +457,14 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
         _check_overrides(frame, found)
     elif schema.name == "review_notes":
         _check_review_notes(frame, found)
+    elif schema.name == "plans":
+        _check_plans(frame, found)
+    elif schema.name == "objectives":
+        _check_objectives(frame, found)
+    elif schema.name == "plan_items":
+        before = frame["closed_on"] < frame["opened_on"]
+        if before.any():
+            found.add("closed_on is before opened_on", "closed_on", before)
 
 
 def _check_review_notes(frame: pd.DataFrame, found: _Collector) -> None:
@@ -461,6 +476,78 @@ def _check_review_notes(frame: pd.DataFrame, found: _Collector) -> None:
     early = frame["done_on"] < frame["noted_on"]
     if early.any():
         found.add("done_on is before noted_on", "done_on", early)
+
+
+def _check_plans(frame: pd.DataFrame, found: _Collector) -> None:
+    """A plan ends after it starts; two non-draft plans of one account never overlap."""
+    backwards = frame["ends_on"] <= frame["starts_on"]
+    if backwards.any():
+        found.add("ends_on is not after starts_on", "ends_on", backwards)
+    live = frame[(frame["status"] != "draft") & ~backwards]
+    live = live.dropna(subset=["account_id", "starts_on", "ends_on"])
+    ordered = live.sort_values(["account_id", "starts_on", "ends_on"], kind="stable")
+    # Sorted by start: a plan overlaps another iff it starts on or before the latest end of
+    # the account's earlier plans.
+    latest_end = ordered.groupby("account_id", sort=False)["ends_on"].cummax()
+    previous_end = latest_end.groupby(ordered["account_id"], sort=False).shift()
+    clashing = ordered.index[(ordered["starts_on"] <= previous_end).to_numpy()]
+    for label in clashing:  # an error path: the offending plans only
+        plan = ordered.loc[label]
+        earlier = ordered.iloc[: ordered.index.get_loc(label)]
+        earlier = earlier[
+            (earlier["account_id"] == plan["account_id"])
+            & (earlier["ends_on"] >= plan["starts_on"])
+        ]
+        other = earlier.iloc[-1]
+        mask = pd.Series(frame.index.isin([label, other.name]), frame.index)
+        found.add(
+            f"plans {_plan_span(other)} and {_plan_span(plan)} of account "
+            f"'{plan['account_id']}' overlap: two plans of one account (drafts aside) may "
+            "not overlap",
+            "starts_on",
+            mask,
+        )
+
+
+def _plan_span(plan: pd.Series) -> str:
+    return f"'{plan['plan_id']}' ({plan['starts_on'].date()} to {plan['ends_on'].date()})"
+
+
+def _check_objectives(frame: pd.DataFrame, found: _Collector) -> None:
+    """An id without ``:`` (``<plan_id>:revenue`` is acctkit's); a known KPI; a baseline
+    only with a KPI, a target exactly with one, differing from the baseline."""
+    colon = frame["objective_id"].str.contains(":", regex=False).fillna(False)
+    if colon.any():
+        found.add(
+            f"an objective id may not contain ':' (got {_examples(frame['objective_id'][colon])}; "
+            "'<plan_id>:revenue' is the revenue objective acctkit makes)",
+            "objective_id",
+            colon,
+        )
+    kpi = frame["kpi"]
+    unknown = kpi.notna() & ~kpi.isin(OBJECTIVE_KPIS)
+    for value in pd.unique(kpi[unknown]):
+        close = difflib.get_close_matches(str(value), OBJECTIVE_KPIS, n=3, cutoff=0.5)
+        closest = f" (closest: {', '.join(close)})" if close else ""
+        found.add(
+            f"unknown KPI {shortened(str(value))!r}{closest}; expected a numeric column of "
+            "the KPI catalogue or plan_revenue_won",
+            "kpi",
+            kpi == value,
+        )
+    qualitative = kpi.isna()
+    stray = qualitative & frame["baseline"].notna()
+    if stray.any():
+        found.add("a baseline needs a kpi (this objective has none)", "baseline", stray)
+    no_target = ~qualitative & frame["target"].isna()
+    if no_target.any():
+        found.add("target is required when kpi is set", "target", no_target)
+    target_alone = qualitative & frame["target"].notna()
+    if target_alone.any():
+        found.add("a target needs a kpi (this objective has none)", "target", target_alone)
+    flat = frame["target"] == frame["baseline"]
+    if flat.any():
+        found.add("target equals the baseline: nothing to progress towards", "target", flat)
 
 
 def _check_overrides(frame: pd.DataFrame, found: _Collector) -> None:

@@ -29,6 +29,7 @@ from acctkit.datasets.groups import _groups_and_products
 from acctkit.datasets.judgement import _overrides, _refreshed_assessments
 from acctkit.datasets.latent import _calendar, _latent, _profile
 from acctkit.datasets.opportunities import _opportunities
+from acctkit.datasets.plans import plan_tables
 from acctkit.datasets.reviews import _review_notes
 from acctkit.errors import OutputError
 from acctkit.outputs import atomic_path
@@ -62,10 +63,11 @@ def generate_tables(
     -------
     dict of str to DataFrame
         accounts, assessments, contacts, interactions, opportunities, stage_history,
-        actions, nps_responses, tickets, feedback, outcomes, overrides, review_notes (the
-        last three month-end reviews' decisions, next steps and comments) and products, with
-        the data model's column names (accounts with their ``parent_account_id``: groups);
-        ids are strings, dates ``datetime64[ns]`` (no time), flags ``bool``.
+        actions, nps_responses, tickets, feedback, outcomes, overrides, plans, objectives,
+        plan_items, review_notes (the last three month-end reviews' decisions, next steps and
+        comments) and products, with the data model's column names (accounts with their
+        ``parent_account_id``: groups); ids are strings, dates ``datetime64[ns]`` (no time),
+        flags ``bool``.
 
     Examples
     --------
@@ -100,6 +102,8 @@ def generate_tables(
         judgement, calendar, latent, account_ids, tables["assessments"]
     )
     tables["overrides"] = _overrides(judgement, calendar, latent, account_ids)
+    planning = rng.spawn(1)[0]  # the account plans: every table above stays as it was
+    tables.update(plan_tables(planning, calendar, latent, tables))
     reviews = rng.spawn(1)[0]  # after the judgement: every other table stays what it was
     tables["review_notes"] = _review_notes(reviews, calendar, latent, account_ids)
     story = rng.spawn(1)[0]  # groups and products: every other column stays what it was

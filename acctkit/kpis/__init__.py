@@ -2,7 +2,8 @@
 
 ``compute_kpis`` evaluates one review date, ``kpis_at`` many dates at once (sharing every
 table's preparation), ``kpi_history`` the month-ends before a review, ``compute_alerts``
-the alert rules, and ``kpi_summary`` the short per-account table people read.
+the alert rules, ``objective_progress`` the account plan's objectives, and ``kpi_summary``
+the short per-account table people read.
 """
 
 from acctkit.kpis.alerts import compute_alerts
@@ -10,6 +11,7 @@ from acctkit.kpis.columns import CATALOGUE_COLUMNS, KPI_COLUMNS
 from acctkit.kpis.engine import compute_kpis, kpis_at
 from acctkit.kpis.groups import group_kpis
 from acctkit.kpis.history import kpi_history
+from acctkit.kpis.objectives import objective_progress
 from acctkit.kpis.summary import kpi_summary
 
 __all__ = [
@@ -21,4 +23,5 @@ __all__ = [
     "kpi_history",
     "kpi_summary",
     "kpis_at",
+    "objective_progress",
 ]

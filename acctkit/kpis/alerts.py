@@ -245,6 +245,24 @@ def _no_steering_committee(frame: pd.DataFrame, rule: AlertRule, words: Labels) 
     return _simple(rows, held, None, "medium", message)
 
 
+def _no_plan(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired:
+    """A tier that requires a plan (and a portfolio that keeps plans), none in force."""
+    required = frame["plan_required"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    missing = (frame["plan_status"].astype(object) == "no_plan").to_numpy(dtype=bool)
+    rows = np.flatnonzero(required & missing)
+    message = pd.Series([words.messages["no_plan"]] * len(rows), dtype="string")
+    return _simple(rows, np.full(len(frame), np.nan), None, "medium", message)
+
+
+def _plan_ending(frame: pd.DataFrame, rule: AlertRule, words: Labels) -> _Fired:
+    """The plan in force ends within the horizon and no later plan is ready."""
+    days = _number(frame["plan_days_left"])
+    renewed = frame["plan_renewed"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    rows = np.flatnonzero((days <= rule.threshold) & ~renewed)
+    message = _fill(words.messages["plan_ending"], value=_integers(days[rows]))
+    return _simple(rows, days, rule.threshold, "low", message)
+
+
 def _churn_risk(
     keys: pd.DataFrame, risk: pd.Series | None, threshold: float, words: Labels
 ) -> _Fired | None:
@@ -275,6 +293,9 @@ _RULES: Mapping[str, Callable] = {
     "no_steering_committee": _no_steering_committee,
     "stale_assessments": _counted("stale_assessments", "stale_assessments", "low", True),
     "next_steps_overdue": _counted("overdue_next_steps", "next_steps_overdue", "medium", True),
+    "objective_off_track": _counted("objectives_off_track", "objective_off_track", "high", True),
+    "no_plan": _no_plan,
+    "plan_ending": _plan_ending,
 }
 _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "engagement_slowdown": ("engagement_trend_pct",),
@@ -290,6 +311,9 @@ _RULE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "no_steering_committee": ("steering_committee_expected", "steering_committees"),
     "stale_assessments": ("stale_assessments",),
     "next_steps_overdue": ("overdue_next_steps",),
+    "objective_off_track": ("objectives_off_track",),
+    "no_plan": ("plan_required", "plan_status"),
+    "plan_ending": ("plan_days_left", "plan_renewed"),
 }
 
 REVIEW_RULES: tuple[str, ...] = ("next_steps_overdue",)

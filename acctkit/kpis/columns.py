@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from acctkit.kpis.plan import PLAN_COLUMNS, PLAN_STATUSES
 from acctkit.kpis.scores import BANDS, SEGMENTS
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "execution_band",
     ),
     "overall": ("health_score", "health_band"),
+    "plan": PLAN_COLUMNS,
 }
 
 EXTRA_COLUMNS = frozenset(
@@ -118,6 +120,8 @@ EXTRA_COLUMNS = frozenset(
         "products_owned",
         "product_penetration_pct",
         "whitespace_cells",
+        "plan_required",
+        "plan_renewed",
     }
 )
 """Columns added to the catalogue's."""
@@ -152,18 +156,31 @@ COUNT_COLUMNS = frozenset(
         "oldest_assessment_days",
         "products_owned",
         "whitespace_cells",
+        "plan_days_left",
+        "objectives",
+        "objectives_on_track",
+        "objectives_at_risk",
+        "objectives_off_track",
+        "objectives_achieved",
+        "open_obstacles",
+        "open_opportunities",
     }
 )
 """Whole numbers: nullable ``Int64`` (``<NA>`` when the table is absent)."""
 
-FLAG_COLUMNS = frozenset({"has_sponsor", "steering_committee_expected"})
+FLAG_COLUMNS = frozenset(
+    {"has_sponsor", "steering_committee_expected", "plan_required", "plan_renewed"}
+)
 """Yes / no: nullable ``boolean`` (``<NA>`` when the table is absent)."""
 
 KPI_COLUMNS: tuple[str, ...] = tuple(c for columns in FAMILIES.values() for c in columns)
 """Every column ``compute_kpis`` returns, in order."""
 
-CATALOGUE_COLUMNS: tuple[str, ...] = tuple(c for c in KPI_COLUMNS if c not in EXTRA_COLUMNS)
-"""The columns the catalogue defines (the contract)."""
+CATALOGUE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in KPI_COLUMNS if c not in EXTRA_COLUMNS and c not in PLAN_COLUMNS
+)
+"""The columns the KPI catalogue defines (the contract); the plan columns are
+account-plan.md's."""
 
 FAMILY: dict[str, str] = {c: family for family, columns in FAMILIES.items() for c in columns}
 
@@ -171,6 +188,8 @@ FAMILY: dict[str, str] = {c: family for family, columns in FAMILIES.items() for 
 def _kind(column: str) -> str:
     if column == "segment":
         return "segment"
+    if column in ("plan_id", "plan_status"):
+        return column
     if column.endswith("_band"):
         return "band"
     if column in FLAG_COLUMNS:
@@ -179,12 +198,17 @@ def _kind(column: str) -> str:
 
 
 KIND: dict[str, str] = {c: _kind(c) for c in KPI_COLUMNS}
-"""float, count (nullable Int64), flag (nullable boolean), segment or band (Categorical)."""
+"""float, count (nullable Int64), flag (nullable boolean), segment, band or plan_status
+(Categorical), plan_id (str)."""
 
 
 def to_column(name: str, values: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """The 1-D values of a column in its dtype (NaN becomes <NA> for counts and flags)."""
     kind = KIND[name]
+    if kind == "plan_id":
+        return pd.array(np.asarray(values, dtype=object), dtype="str")
+    if kind == "plan_status":
+        return pd.Categorical.from_codes(values.astype(np.int64), categories=list(PLAN_STATUSES))
     if kind == "segment":
         return pd.Categorical.from_codes(values.astype(np.int64), categories=list(SEGMENTS))
     if kind == "band":

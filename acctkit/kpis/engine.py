@@ -20,7 +20,15 @@ import pandas as pd
 from acctkit.config import Config, load_config
 from acctkit.data.portfolio import Portfolio
 from acctkit.errors import ConfigError
-from acctkit.kpis import execution, meetings, pipeline, potential, relationship, whitespace
+from acctkit.kpis import (
+    execution,
+    meetings,
+    pipeline,
+    plan,
+    potential,
+    relationship,
+    whitespace,
+)
 from acctkit.kpis.columns import KPI_COLUMNS, to_column
 from acctkit.kpis.scores import SCORE_BANDS, SCORE_INPUTS, score_columns
 from acctkit.kpis.windows import as_of_date, as_of_dates, day_numbers
@@ -48,6 +56,11 @@ BLOCKS: tuple[tuple[tuple[str, ...], Block], ...] = (
 _FULL_TABLE_BLOCKS = (meetings.meeting_attendance,)
 """The blocks that read the meetings the client missed; every other block reads
 :func:`acctkit.kpis.meetings.exchanges`."""
+
+_SCORE_OUTPUTS = frozenset(
+    {"potential_score", "relationship_score", "execution_score", "health_score"}
+)
+"""The scores an objective may target (built on the KPIs of every block)."""
 
 _DERIVED = {
     "segment": ("potential_score",),
@@ -132,16 +145,44 @@ def kpis_at(
     window = _window(config.window_days if window_days is None else window_days)
     stamps = as_of_dates(dates)
     wanted = _wanted_columns(columns)
-    days = day_numbers(stamps)
+    requested = day_numbers(stamps)
 
     values: dict[str, np.ndarray] = {}
+    planned = bool(set(wanted).intersection(plan.PLAN_COLUMNS))
     needed = _with_inputs(wanted)
+    wide: dict[str, np.ndarray] = {}  # the objectives' KPIs at the review and start dates
+    widened: set[str] = set()
+    scored = False
+    if planned:  # the KPIs the objectives name, also at the plans' start dates (baselines)
+        prepared = plan.prepare(portfolio, config)
+        review_days = requested.astype(np.int64)
+        objective_inputs = _with_inputs(plan.objective_kpis(prepared))
+        needed |= objective_inputs
+        starts = plan.baseline_days(prepared, plan.in_force_at(prepared, review_days))
+        all_days = np.union1d(review_days, starts)
+        if len(all_days) > len(review_days):
+            # only the blocks behind an objective's KPI read the start dates too (all of them
+            # when an objective targets a score, which is built on every family)
+            scored = bool(objective_inputs.intersection(_SCORE_OUTPUTS))
+            widened = needed if scored else objective_inputs
     held = meetings.exchanges(portfolio)  # a missed meeting counts in attendance only
     for block_columns, block in BLOCKS:
         if needed.intersection(block_columns):
             source = portfolio if block in _FULL_TABLE_BLOCKS else held
-            values.update(block(source, days, window, config))
+            if widened.intersection(block_columns):
+                found = block(source, all_days.astype(np.float64), window, config)
+                wide.update(found)
+                found = _at(found, all_days, review_days, len(portfolio.accounts))
+            else:
+                found = block(source, requested, window, config)
+            values.update(found)
     values.update(score_columns(values, config))
+    if planned:
+        if scored:
+            wide.update(score_columns(wide, config))
+        source = wide if wide else values
+        days_read = all_days if wide else review_days
+        values.update(plan.plan_block(prepared, days_read, review_days, source, config))
 
     n_accounts, n_dates = len(portfolio.accounts), len(stamps)
     account_codes = np.repeat(np.arange(n_accounts), n_dates)
@@ -153,6 +194,12 @@ def kpis_at(
         grid = np.broadcast_to(values[column], (n_accounts, n_dates))
         frame[column] = to_column(column, grid.ravel())
     return pd.DataFrame(frame)
+
+
+def _at(grids: dict[str, np.ndarray], days: np.ndarray, wanted: np.ndarray, n: int) -> dict:
+    """The grids (accounts x ``days``) at the ``wanted`` days only."""
+    keep = np.searchsorted(days, wanted)
+    return {c: np.broadcast_to(g, (n, len(days)))[:, keep] for c, g in grids.items()}
 
 
 def _window(window_days: object) -> int:

@@ -40,10 +40,12 @@ from acctkit.kpis.reviews import (
 from acctkit.kpis.scores import score_breakdown
 from acctkit.kpis.windows import as_of_date, month_ends
 from acctkit.outputs import atomic_path, write_bytes_atomic
+from acctkit.report.plan_tables import PLAN_TABLES, plan_tables
 
 META_FILE = "bundle.json"
 FORMAT_VERSION = 5  # 2: meetings and enthusiasm; 3: the alerts' back-test; 4: judgement;
-# 5: review cadence and previous review date, review notes; groups and the whitespace map
+# 5: review cadence and previous review date, review notes; groups and the whitespace map;
+# the account plan (plan, objectives, plan_items, plan_actions)
 REVIEWS_FILE = "reviews.json"
 """The review packs around this one (written by the batch beside ``bundle.json``): the
 previous pack of the same output folder and the health bands of the past packs."""
@@ -65,6 +67,7 @@ ACCOUNT_TABLES = (
     "overrides",
     "review_notes",
     "whitespace",
+    *PLAN_TABLES,
 )
 _ACCOUNT_COLUMNS = ("account_id", "name", "industry", "tier", "owner", "region")
 
@@ -154,6 +157,7 @@ def build_bundle(
         "backtest": backtest,
         "review_notes": notes_at(portfolio, date),
         **_group_tables(portfolio, date, config),
+        **plan_tables(portfolio, date, previous, config),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -173,6 +177,7 @@ def build_bundle(
         "model": model_meta,
         "backtest": backtest_meta,
         "config": config.to_dict(),
+        "plans": portfolio.plans is not None,
     }
     write_bytes_atomic(out / META_FILE, json.dumps(meta, indent=2, default=str).encode())
     return out

@@ -35,6 +35,10 @@ def kpi_value(column: str, value, lang: str = "en") -> str:
     if is_missing(value):
         return words.words["missing"]
     kind, decimals = report_tables.kpi_format(column)
+    if kind == "plan_id":
+        return str(value)
+    if kind == "plan_status":
+        return words.plan.get(str(value), str(value))
     formatted = number(value, lang, decimals)
     if kind == "pct":
         return percent(value, lang, decimals)

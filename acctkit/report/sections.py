@@ -112,7 +112,13 @@ def header(account, lang: str = "en") -> Html:
     tiles = tag(
         "div", [_score_tile(score, r, account, lang) for score, r in changes.iterrows()], "ak-tiles"
     )
-    verdict = tag("div", [_recommendation(account, lang), _risk_line(account, lang)], "ak-verdict")
+    from acctkit.report.plan_sections import plan_badge  # the account plan (issue 15)
+
+    verdict = tag(
+        "div",
+        [_recommendation(account, lang), _risk_line(account, lang), plan_badge(account, lang)],
+        "ak-verdict",
+    )
     return block(stylesheet(), card, tiles, verdict)
 
 
@@ -430,6 +436,9 @@ def ranking_table(tables: Mapping[str, pd.DataFrame], lang: str = "en", links=""
         ]
         for r in frame.itertuples()
     ]
+    from acctkit.report.plan_sections import ranking_plan_cells  # the account plan (issue 15)
+
+    headers, body = ranking_plan_cells(frame, headers, body, lang)
     note = tag("p", report["intro.ranking.links"], "ak-note") if hrefs else ""
     return block(note, table(headers, body, text_columns=(1, 2, 3), classes="ak-wide ak-compact"))
 

@@ -53,6 +53,8 @@ MONEY = frozenset(
         "won_upsell",
         "won_cross_sell",
         "won_new",
+        "plan_revenue_won",
+        "plan_revenue_target",
     }
 )
 SCALES = frozenset(
@@ -111,10 +113,12 @@ def kpi_format(column: str) -> tuple[str, int]:
         return "scale", 1
     if column == "median_response_hours":
         return "hours", 1
-    if column == "days_since_sponsor_contact":
+    if column in ("days_since_sponsor_contact", "plan_days_left"):
         return "days", 0
-    if column == "has_sponsor":
+    if column in ("has_sponsor", "plan_required", "plan_renewed"):
         return "flag", 0
+    if column in ("plan_id", "plan_status"):
+        return column, 0
     if column == "depth_level":
         return "depth", 0
     if column in MEANS:
@@ -243,8 +247,9 @@ def ranking(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     tables : mapping
         From :func:`acctkit.report.load_tables`: ``accounts``, ``kpis``, ``alerts``, ``risk``.
     """
+    plan = [c for c in ("plan_status", "plan_attainment_pct") if c in tables["kpis"]]
     kpis = tables["kpis"][
-        ["account_id", *SCORES, "health_band", "segment", "annual_revenue"]
+        ["account_id", *SCORES, "health_band", "segment", "annual_revenue", *plan]
     ].astype({"segment": "object", "health_band": "object"})
     alerts = tables["alerts"].assign(high=tables["alerts"]["severity"].astype("object") == "high")
     counts = alerts.groupby("account_id", observed=True).agg(
