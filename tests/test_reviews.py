@@ -187,7 +187,7 @@ def test_the_notes_template_has_a_row_per_account_and_a_kind_drop_down(noted, tm
     assert new["noted_on"].date().isoformat() == "2026-06-30" and new["kind"] is None
     assert new["account_name"] == "Compagnie Générale des Éclairages"
     assert new["open_next_steps"] == "Meet the CFO (due 2026-06-15, overdue)"
-    assert new["plan_status"] is None  # no plan_status KPI column yet
+    assert new["plan_status"] == "no_plan"  # the tiny portfolio has no plans table
     (choices,) = sheet.data_validations.dataValidation
     assert choices.type == "list" and choices.formula1 == '"decision,next_step,comment"'
     assert str(choices.sqref).startswith("E2:E")

@@ -45,6 +45,9 @@ OBJECTIVE_KPIS = (
     "share_of_wallet_pct",
     "whitespace",
     "expansion_pipeline",
+    "products_owned",
+    "product_penetration_pct",
+    "whitespace_cells",
     "gross_margin_pct",
     "cost_to_serve_pct",
     "net_contribution",
@@ -107,13 +110,10 @@ OBJECTIVE_KPIS = (
     "open_critical_tickets",
     "execution_score",
     "health_score",
-    "products_owned",
-    "product_penetration_pct",
-    "whitespace_cells",
     "plan_revenue_won",
 )
 """What ``objectives.kpi`` may name: the numeric columns of the KPI catalogue, and
-``plan_revenue_won`` (tests/test_plan_data.py checks this list against the engine's)."""
+``plan_revenue_won`` (tests/test_account_plan.py checks this list against the engine's)."""
 
 
 @dataclass(frozen=True)

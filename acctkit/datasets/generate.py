@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from acctkit.data.portfolio import TABLE_NAMES
 from acctkit.datasets.accounts import _accounts, _assessments, _contacts
 from acctkit.datasets.activity import (
     _actions,
@@ -108,7 +109,7 @@ def generate_tables(
     tables["review_notes"] = _review_notes(reviews, calendar, latent, account_ids)
     story = rng.spawn(1)[0]  # groups and products: every other column stays what it was
     tables.update(_groups_and_products(story, tables))
-    return tables
+    return {name: tables[name] for name in TABLE_NAMES if name in tables}  # the data model's order
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:

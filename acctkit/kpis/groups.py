@@ -267,6 +267,10 @@ def _pooled_kpis(
         stage_history=history,
         outcomes=None,
         overrides=None,
+        # an account plan is one account's: a group has none of its own (account-plan.md)
+        plans=None,
+        objectives=None,
+        plan_items=None,
         products=product_catalogue(portfolio, date),  # the portfolio's, not the perimeter's
         **tables,
     )
