@@ -1,0 +1,248 @@
+"""Reading the portfolio's tables from a database (a SQLAlchemy URL), in one read transaction.
+
+Tables are found by their acctkit names (optionally in a schema), or through the mapping:
+``[tables.contacts] source = "crm.contact"`` or ``query = "SELECT ..."``, then translated by
+the same column and value mappings as an export file (``exports.to_canonical``). Each table
+becomes a ``RawTable`` labelled with the table (or query) it came from, so validation's
+messages name it instead of a file; its row numbers count the result's rows from 1.
+
+Only SELECT (and, on PostgreSQL, ``COPY (SELECT ...) TO STDOUT``) is sent: no DDL, no
+temporary table. Fast paths: DuckDB hands over Arrow tables; PostgreSQL (psycopg) streams
+``COPY ... (FORMAT csv)`` into Arrow's CSV parser with the columns' own types; any other
+dialect is read through the DB-API cursor.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from acctkit.data import parse
+from acctkit.data.exports import to_canonical
+from acctkit.data.mapping import Mapping
+from acctkit.data.portfolio import TABLE_NAMES
+from acctkit.data.readers import RawTable
+from acctkit.data.validate import header_notes
+from acctkit.database import DatabaseError, failure, masked, read_transaction
+from acctkit.errors import Problem
+
+# PostgreSQL type OIDs -> the Arrow type its COPY text is parsed as (others stay text).
+_PG_TYPES = {
+    16: pa.bool_(),
+    20: pa.int64(),
+    21: pa.int64(),
+    23: pa.int64(),
+    700: pa.float64(),
+    701: pa.float64(),
+    1700: pa.float64(),
+    1082: pa.date32(),
+    1114: pa.timestamp("us"),
+}
+
+
+def read_database_tables(
+    url: str, *, schema: str | None = None, mapping: Mapping | None = None
+) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
+    """The raw tables of a portfolio held in a database, the problems found, and notes."""
+    raws: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    with read_transaction(url) as connection:
+        reader = _Reader(connection, url)
+        if mapping is None:
+            found = reader.tables(schema)
+            for name in TABLE_NAMES:
+                if name in found:
+                    raw = reader.read(name, reader.select_table(found[name], schema), found[name])
+                    raws[name] = raw
+                    notes.extend(header_notes(raw))
+            return raws, problems, notes
+        found = None
+        for name in TABLE_NAMES:
+            table = mapping.tables.get(name)
+            if table is None:
+                continue
+            if table.query is not None:
+                sql, label = table.query, f"query of [tables.{name}]"
+            else:
+                wanted = table.source or name
+                found = reader.tables(schema) if found is None else found
+                actual = _find(wanted, found, schema)
+                if actual is None:
+                    listed = ", ".join(sorted(found.values())) or "none"
+                    hint = parse.did_you_mean(wanted, list(found.values()))
+                    problems.append(
+                        Problem(
+                            name,
+                            f"table '{wanted}' is not in the database{hint}; its tables: {listed}",
+                            file=f"[tables.{name}] source",
+                        )
+                    )
+                    continue
+                sql, label = reader.select_table(actual, schema), actual
+            try:
+                export = reader.read(name, sql, label)
+            except DatabaseError as exc:
+                problems.append(Problem(name, str(exc).split(": ", 1)[-1], file=label))
+                continue
+            raw, found_problems = to_canonical(export, table)
+            raws[name] = raw
+            problems.extend(found_problems)
+    return raws, problems, notes
+
+
+def _find(wanted: str, found: dict[str, str], schema: str | None) -> str | None:
+    """The database's name for ``wanted`` (``crm.contact`` or ``contact``), case aside."""
+    key = wanted.strip().lower()
+    if key in found:
+        return found[key]
+    for actual in found.values():
+        if actual.lower() == key:
+            return actual
+    return None
+
+
+def check_database_mapping(mapping: Mapping) -> None:
+    """A mapping read against a database: every table says ``source`` or ``query``."""
+    from acctkit.errors import ConfigError
+
+    wrong = [
+        f"  - [tables.{name}]: says file/sheet; a database mapping says "
+        'source = "schema.table" or query = "SELECT ..."'
+        for name, table in mapping.tables.items()
+        if table.source is None and table.query is None
+    ]
+    if wrong:
+        raise ConfigError("\n".join([f"{mapping.origin} does not fit a database:", *wrong]))
+
+
+def check_file_mapping(mapping: Mapping) -> None:
+    """A mapping read against files: no table says ``source`` or ``query``."""
+    from acctkit.errors import ConfigError
+
+    wrong = [
+        f"  - [tables.{name}]: says source/query, which only a database URL can read"
+        for name, table in mapping.tables.items()
+        if table.source is not None or table.query is not None
+    ]
+    if wrong:
+        raise ConfigError("\n".join([f"{mapping.origin} does not fit a folder:", *wrong]))
+
+
+class _Reader:
+    """Reads whole results in the transaction's connection by the dialect's fastest path."""
+
+    def __init__(self, connection, url: str):
+        self.connection = connection
+        self.url = url
+        self.dialect = connection.dialect
+        self.backend = connection.dialect.name
+        self.driver = connection.dialect.driver
+
+    def tables(self, schema: str | None) -> dict[str, str]:
+        """The tables and views visible in ``schema`` (lower-cased name -> name)."""
+        import sqlalchemy as sa
+
+        inspector = sa.inspect(self.connection)
+        try:
+            names = inspector.get_table_names(schema=schema)
+            names += inspector.get_view_names(schema=schema)
+        except Exception as exc:  # an unknown schema, no rights on the catalogue...
+            raise failure(exc, self.url, f"cannot list the tables of schema {schema!r}") from None
+        if schema is None:
+            return {name.lower(): name for name in names}
+        return {name.lower(): name for name in names} | {
+            f"{schema}.{name}".lower(): name for name in names
+        }
+
+    def select_table(self, table: str, schema: str | None) -> str:
+        quote = self.dialect.identifier_preparer.quote
+        if "." in table and schema is None:
+            first, _, rest = table.partition(".")
+            return f"SELECT * FROM {quote(first)}.{quote(rest)}"
+        prefix = f"{quote(schema)}." if schema else ""
+        return f"SELECT * FROM {prefix}{quote(table)}"
+
+    def read(self, name: str, sql: str, label: str) -> RawTable:
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+        try:
+            if self.backend == "duckdb":
+                frame = self._duckdb(sql)
+            elif self.backend == "postgresql" and self.driver == "psycopg":
+                frame = self._postgres_copy(sql)
+            else:
+                frame = self._cursor(sql)
+        except (SQLAlchemyError, DBAPIError, OSError) as exc:
+            raise failure(exc, self.url, f"cannot read {label}") from None
+        except Exception as exc:  # drivers raise their own kinds (duckdb, psycopg)
+            if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb", "psycopg"):
+                raise failure(exc, self.url, f"cannot read {label}") from None
+            raise
+        shown = f"database table '{label}'" if not label.startswith("query") else label
+        rows = np.arange(1, len(frame) + 1)
+        return RawTable(name, frame, shown, rows=rows)
+
+    def _duckdb(self, sql: str) -> pd.DataFrame:
+        raw = self.connection.connection.driver_connection
+        relation = raw.sql(sql)
+        for method in ("to_arrow_table", "fetch_arrow_table", "arrow"):
+            if hasattr(relation, method):
+                return _arrow_frame(getattr(relation, method)())
+        return relation.df()  # pragma: no cover - very old DuckDB
+
+    def _postgres_copy(self, sql: str) -> pd.DataFrame:
+        raw = self.connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS acctkit_source LIMIT 0")
+            described = [(column.name, column.type_code) for column in cursor.description]
+            buffer = io.BytesIO()
+            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER false)") as copy:
+                for block in copy:
+                    buffer.write(block)
+        return _csv_frame(buffer.getvalue(), described)
+
+    def _cursor(self, sql: str) -> pd.DataFrame:
+        import sqlalchemy as sa
+
+        result = self.connection.execute(sa.text(sql))
+        columns = list(result.keys())
+        return pd.DataFrame.from_records(result.fetchall(), columns=columns)
+
+
+def _arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow result as pandas reads a Parquet file (dates as timestamps)."""
+    return table.to_pandas(date_as_object=False)
+
+
+def _csv_frame(data: bytes, described: list[tuple[str, int]]) -> pd.DataFrame:
+    """PostgreSQL's COPY CSV (NULL unquoted and empty, '' quoted) parsed with its types."""
+    import pyarrow.csv as pa_csv
+
+    names = [name for name, _ in described]
+    if not data:
+        return pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
+    types = {f"c{i}": _PG_TYPES.get(oid, pa.large_string()) for i, (_, oid) in enumerate(described)}
+    table = pa_csv.read_csv(
+        pa.py_buffer(data),
+        read_options=pa_csv.ReadOptions(column_names=list(types)),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=types,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+            true_values=["t"],
+            false_values=["f"],
+        ),
+    )
+    table = table.rename_columns(names)
+    return _arrow_frame(table)
+
+
+def source_label(url: str, schema: str | None) -> str:
+    """How messages name a database source: its masked URL (and schema)."""
+    return masked(url) + (f" (schema {schema})" if schema else "")
