@@ -206,7 +206,7 @@ def write_results(
 
     ``url`` may name the table (``?table=acctkit_kpis``), else ``table`` does. The table is
     created with the frame's column types, an ``as_of`` date and an ``acctkit_version``
-    column when it is absent. A rerun of the same date replaces its rows (never
+    column when it is absent; columns it lacks are added (NULL for earlier dates). A rerun of the same date replaces its rows (never
     duplicates). Returns the table's name and the number of rows written.
     """
     import sqlalchemy as sa
@@ -225,14 +225,12 @@ def write_results(
             existing = sa.inspect(connection).has_table(bare, schema=schema or None)
             if existing:
                 result = sa.Table(bare, metadata, autoload_with=connection)
-                missing = [c for c in rows.columns if c not in result.columns]
-                if missing:
-                    raise DatabaseError(
-                        f"{masked(target)}: table {name} has no column "
-                        f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: "
-                        "it was written by another acctkit version or configuration; "
-                        "write to another table, or drop this one"
-                    )
+                added = [c for c in _columns(rows) if c.name not in result.columns]
+                for column in added:  # a newer acctkit or configuration: more KPI columns
+                    _add_column(connection, result, column)
+                if added:
+                    metadata = sa.MetaData(schema=schema or None)
+                    result = sa.Table(bare, metadata, autoload_with=connection)
             else:
                 result = sa.Table(bare, metadata, *_columns(rows))
                 result.create(connection)
@@ -247,6 +245,16 @@ def write_results(
     finally:
         eng.dispose()
     return name, len(rows)
+
+
+def _add_column(connection, table, column) -> None:
+    """``ALTER TABLE ... ADD COLUMN``: the column's values are NULL for the earlier dates."""
+    preparer = connection.dialect.identifier_preparer
+    kind = column.type.compile(dialect=connection.dialect)
+    connection.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(column.name)} "
+        f"{kind}"
+    )
 
 
 def _result_rows(frame: pd.DataFrame, day: dt.date, version: str) -> pd.DataFrame:
