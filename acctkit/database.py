@@ -206,8 +206,9 @@ def write_results(
 
     ``url`` may name the table (``?table=acctkit_kpis``), else ``table`` does. The table is
     created with the frame's column types, an ``as_of`` date and an ``acctkit_version``
-    column when it is absent; columns it lacks are added (NULL for earlier dates). A rerun of the same date replaces its rows (never
-    duplicates). Returns the table's name and the number of rows written.
+    column when it is absent; columns it lacks are added (NULL for earlier dates). A rerun
+    of the same date replaces its rows (never duplicates). Returns the table's name and the
+    number of rows written.
     """
     import sqlalchemy as sa
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -221,18 +222,13 @@ def write_results(
     eng = engine(target)
     try:
         with eng.begin() as connection:
-            metadata = sa.MetaData(schema=schema or None)
-            existing = sa.inspect(connection).has_table(bare, schema=schema or None)
-            if existing:
-                result = sa.Table(bare, metadata, autoload_with=connection)
-                added = [c for c in _columns(rows) if c.name not in result.columns]
-                for column in added:  # a newer acctkit or configuration: more KPI columns
-                    _add_column(connection, result, column)
-                if added:
-                    metadata = sa.MetaData(schema=schema or None)
-                    result = sa.Table(bare, metadata, autoload_with=connection)
+            result = sa.Table(bare, sa.MetaData(schema=schema or None), *_columns(rows))
+            if sa.inspect(connection).has_table(bare, schema=schema or None):
+                present = _existing_columns(connection, result)
+                for column in result.columns:  # a newer acctkit or configuration
+                    if column.name not in present:
+                        _add_column(connection, result, column)
             else:
-                result = sa.Table(bare, metadata, *_columns(rows))
                 result.create(connection)
             connection.execute(sa.delete(result).where(result.c.as_of == day))
             records = rows.astype(object).where(rows.notna(), None).to_dict("records")
@@ -245,6 +241,14 @@ def write_results(
     finally:
         eng.dispose()
     return name, len(rows)
+
+
+def _existing_columns(connection, table) -> set[str]:
+    """The columns of an existing table, from an empty SELECT (no catalogue reflection)."""
+    import sqlalchemy as sa
+
+    query = sa.select(sa.text("*")).select_from(sa.table(table.name, schema=table.schema))
+    return set(connection.execute(query.where(sa.false())).keys())
 
 
 def _add_column(connection, table, column) -> None:
