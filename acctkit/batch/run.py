@@ -144,7 +144,7 @@ def run_reports(run: ReportRun) -> BatchResult:
         raise TypeError(f"run_reports takes a ReportRun, not {type(run).__name__}")
     started = time.monotonic()
     plan = run.plan
-    data, model, mapping, config = plan.data, run.model, run.mapping, run.config
+    data, model, mapping, config = run.data, run.model, run.mapping, run.config
     dayfirst, drop_orphans, lang = run.dayfirst, run.drop_orphans, run.lang
     from acctkit.data import load_portfolio
     from acctkit.database import is_url
