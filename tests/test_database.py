@@ -210,7 +210,7 @@ def test_a_mapping_naming_a_missing_table_or_column_says_so(tmp_path, tiny_sqlit
     assert "[tables.accounts] source: table 'acounts' is not in the database" in err
     assert "(did you mean 'accounts'?)" in err
     assert (
-        "query of [tables.contacts]: column 'JobTitle' (mapped to title) is not in the file" in err
+        "query of [tables.contacts]: column 'JobTitle' (mapped to title) is not in the query's result" in err
     )
     assert "Traceback" not in err
 
