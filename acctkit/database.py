@@ -126,12 +126,18 @@ def engine(url: str, *, read_only: bool = False):
     parsed = _parse(url)
     backend = parsed.get_backend_name()
     connect_args = {}
-    if backend == "duckdb":
-        database = parsed.database or ":memory:"
-        if read_only and database != ":memory:" and not os.path.exists(database):
-            raise DatabaseError(f"{masked(url)}: the DuckDB file '{database}' does not exist")
-        if read_only and database != ":memory:":
+    database = parsed.database or ":memory:"
+    embedded = backend in ("duckdb", "sqlite") and database != ":memory:"
+    if read_only and embedded and not database.startswith("file:"):
+        if not os.path.isfile(database):  # a reader never creates an empty database
+            kind = "DuckDB" if backend == "duckdb" else "SQLite"
+            raise DatabaseError(f"{masked(url)}: the {kind} file '{database}' does not exist")
+        if backend == "duckdb":
             connect_args["read_only"] = True
+        else:  # SQLite's own read-only mode
+            parsed = parsed.set(database=f"file:{database}").update_query_dict(
+                {"mode": "ro", "uri": "true"}
+            )
     try:
         return sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
     except NoSuchModuleError:
@@ -142,7 +148,8 @@ def engine(url: str, *, read_only: bool = False):
     except ModuleNotFoundError as exc:
         raise DatabaseError(
             f"{masked(url)}: the driver for '{parsed.drivername}' is not installed "
-            f"(missing Python module '{exc.name}'); pip install it, or acctkit[db]"
+            f"(missing Python module '{exc.name}'); pip install it (PostgreSQL: "
+            "pip install 'acctkit[postgresql]')"
         ) from None
     except ArgumentError as exc:
         raise DatabaseError(f"{masked(url)}: {redact(_first_line(exc), url)}") from None

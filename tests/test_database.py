@@ -128,13 +128,25 @@ def test_reading_a_duckdb_file_leaves_it_unchanged(demo_csv, demo_duckdb):
     assert hashlib.sha256(demo_duckdb.read_bytes()).hexdigest() == before
 
 
-def test_a_missing_duckdb_file_is_one_line(tmp_path, capsys):
-    code, _, err = run_cli("validate", f"duckdb:///{tmp_path}/none.duckdb", capsys=capsys)
+@pytest.mark.parametrize(("scheme", "kind"), [("duckdb", "DuckDB"), ("sqlite", "SQLite")])
+def test_a_missing_database_file_is_one_line_and_is_not_created(tmp_path, capsys, scheme, kind):
+    code, _, err = run_cli("validate", f"{scheme}:///{tmp_path}/none.db", capsys=capsys)
     assert code == 2
     assert err.strip() == (
-        f"error: duckdb:///{tmp_path}/none.duckdb: the DuckDB file '{tmp_path}/none.duckdb' "
+        f"error: {scheme}:///{tmp_path}/none.db: the {kind} file '{tmp_path}/none.db' "
         "does not exist"
     )
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_an_sqlite_file_is_opened_read_only(tiny_sqlite):
+    import sqlalchemy as sa
+
+    from acctkit.database import read_transaction
+
+    with pytest.raises(DatabaseError, match="attempt to write a readonly database"):
+        with read_transaction(f"sqlite:///{tiny_sqlite}") as connection:
+            connection.execute(sa.text("DELETE FROM accounts"))
 
 
 @pytest.fixture
@@ -210,7 +222,8 @@ def test_a_mapping_naming_a_missing_table_or_column_says_so(tmp_path, tiny_sqlit
     assert "[tables.accounts] source: table 'acounts' is not in the database" in err
     assert "(did you mean 'accounts'?)" in err
     assert (
-        "query of [tables.contacts]: column 'JobTitle' (mapped to title) is not in the query's result" in err
+        "query of [tables.contacts]: column 'JobTitle' (mapped to title) is not in the query's result"
+        in err
     )
     assert "Traceback" not in err
 
