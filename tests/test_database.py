@@ -9,6 +9,7 @@ The PostgreSQL tests skip, saying why, when the server cannot start, unless
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.helpers import TINY, problems_of, write_tables
 
 REQUIRED = os.environ.get("ACCTKIT_REQUIRE_POSTGRES", "") not in ("", "0")
 AS_OF = "2026-10-31"
+READ_ONLY = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
 # Fixtures -----------------------------------------------------------------------------------
@@ -312,28 +314,40 @@ def test_the_reader_role_may_only_select(postgres, demo_postgres):
         connection.execute("DELETE FROM accounts")
 
 
-def test_postgres_loads_in_one_read_only_repeatable_read_transaction(postgres, demo_postgres):
-    """Every statement of a load is logged by the server: one transaction that reads."""
+def test_postgres_loads_in_one_read_only_repeatable_read_snapshot(postgres, demo_postgres):
+    """Every statement of a load, from the server's log (each line names its backend): a
+    read-only REPEATABLE READ transaction whose snapshot a second connection shares, SELECT
+    and COPY only, both rolled back."""
     postgres.sql("ALTER ROLE reader SET log_statement = 'all'")
     log = postgres.root / "server.log"
     start = log.stat().st_size
     try:
-        load_portfolio(demo_postgres)
+        portfolio = load_portfolio(demo_postgres)
     finally:
         postgres.sql("ALTER ROLE reader RESET log_statement")
-    logged = log.read_text(errors="replace")[start:]
-    statements = [
-        line.split("statement: ", 1)[1] for line in logged.splitlines() if "statement: " in line
-    ]
-    # SQLAlchemy's first look at the server (its version, schema...) in a transaction of its
-    # own, then the load: one read-only snapshot for every table.
-    load = statements[statements.index("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") :]
-    assert load[-1] == "ROLLBACK"
-    copies = [s for s in load if s.startswith("COPY")]
-    assert len(copies) == len(load_portfolio(demo_postgres).tables())
-    assert not any(s.startswith(("BEGIN", "START", "COMMIT")) for s in load[1:])
-    assert {s.split(None, 1)[0].upper() for s in load} == {"BEGIN", "SELECT", "COPY", "ROLLBACK"}
-    assert not any(s.upper().startswith(("COMMIT", "CREATE", "INSERT")) for s in statements)
+    by_backend: dict[str, list[str]] = {}
+    for line in log.read_text(errors="replace")[start:].splitlines():
+        if "statement: " in line:
+            backend = re.search(r"\[(\d+)\]", line).group(1)
+            by_backend.setdefault(backend, []).append(line.split("statement: ", 1)[1])
+    loads = {
+        backend: statements[statements.index(READ_ONLY) :]
+        for backend, statements in by_backend.items()
+        if READ_ONLY in statements
+    }
+    assert len(loads) == 2  # the load's connection and the one sharing its snapshot
+    main, second = sorted(loads.values(), key=lambda s: "SELECT pg_export_snapshot()" not in s)
+    exported = re.fullmatch(r"SET TRANSACTION SNAPSHOT '([0-9A-F-]+)'", second[1])
+    assert exported, second[:2]
+    for statements in (main, second):
+        assert statements[-1] == "ROLLBACK"
+        assert statements.count(READ_ONLY) == 1
+    copies = [s for s in main + second if s.startswith("COPY")]
+    assert len(copies) == len(portfolio.tables())
+    every = [s for statements in by_backend.values() for s in statements]
+    words = {s.split(None, 1)[0].upper() for s in every}
+    assert words <= {"BEGIN", "SELECT", "COPY", "SAVEPOINT", "RELEASE", "SET", "SHOW", "ROLLBACK"}
+    assert [s for s in every if s.startswith("SET")] == [second[1]]
 
 
 @pytest.mark.parametrize(

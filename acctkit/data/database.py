@@ -15,6 +15,8 @@ dialect is read through the DB-API cursor.
 from __future__ import annotations
 
 import io
+import queue
+import re
 
 import numpy as np
 import pandas as pd
@@ -52,46 +54,59 @@ def read_database_tables(
     notes: list[Problem] = []
     with read_transaction(url) as connection:
         reader = _Reader(connection, url)
+        jobs = _jobs(reader, schema, mapping, problems)
+        results = reader.read_all(jobs)
+    for name, _, label in jobs:
+        result = results[name]
+        if isinstance(result, DatabaseError):
+            if mapping is None:
+                raise result
+            problems.append(Problem(name, str(result).split(": ", 1)[-1], file=label))
+            continue
         if mapping is None:
-            found = reader.tables(schema)
-            for name in TABLE_NAMES:
-                if name in found:
-                    raw = reader.read(name, reader.select_table(found[name], schema), found[name])
-                    raws[name] = raw
-                    notes.extend(header_notes(raw))
-            return raws, problems, notes
-        found = None
-        for name in TABLE_NAMES:
-            table = mapping.tables.get(name)
-            if table is None:
-                continue
-            if table.query is not None:
-                sql, label = table.query, f"query of [tables.{name}]"
-            else:
-                wanted = table.source or name
-                found = reader.tables(schema) if found is None else found
-                actual = _find(wanted, found, schema)
-                if actual is None:
-                    listed = ", ".join(sorted(found.values())) or "none"
-                    hint = parse.did_you_mean(wanted, list(found.values()))
-                    problems.append(
-                        Problem(
-                            name,
-                            f"table '{wanted}' is not in the database{hint}; its tables: {listed}",
-                            file=f"[tables.{name}] source",
-                        )
-                    )
-                    continue
-                sql, label = reader.select_table(actual, schema), actual
-            try:
-                export = reader.read(name, sql, label)
-            except DatabaseError as exc:
-                problems.append(Problem(name, str(exc).split(": ", 1)[-1], file=label))
-                continue
-            raw, found_problems = to_canonical(export, table)
-            raws[name] = raw
-            problems.extend(found_problems)
+            raws[name] = result
+            notes.extend(header_notes(result))
+        else:
+            raws[name], found = to_canonical(result, mapping.tables[name])
+            problems.extend(found)
     return raws, problems, notes
+
+
+def _jobs(
+    reader: _Reader, schema: str | None, mapping: Mapping | None, problems: list[Problem]
+) -> list[tuple[str, str, str]]:
+    """(table, SELECT, label) of each table to read, in the data model's order."""
+    if mapping is None:
+        found = reader.tables(schema)
+        return [
+            (name, reader.select_table(found[name], schema), found[name])
+            for name in TABLE_NAMES
+            if name in found
+        ]
+    jobs, found = [], None
+    for name in TABLE_NAMES:
+        table = mapping.tables.get(name)
+        if table is None:
+            continue
+        if table.query is not None:
+            jobs.append((name, table.query, f"query of [tables.{name}]"))
+            continue
+        wanted = table.source or name
+        found = reader.tables(schema) if found is None else found
+        actual = _find(wanted, found, schema)
+        if actual is None:
+            listed = ", ".join(sorted(found.values())) or "none"
+            hint = parse.did_you_mean(wanted, list(found.values()))
+            problems.append(
+                Problem(
+                    name,
+                    f"table '{wanted}' is not in the database{hint}; its tables: {listed}",
+                    file=f"[tables.{name}] source",
+                )
+            )
+            continue
+        jobs.append((name, reader.select_table(actual, schema), actual))
+    return jobs
 
 
 def _find(wanted: str, found: dict[str, str], schema: str | None) -> str | None:
@@ -166,25 +181,90 @@ class _Reader:
         prefix = f"{quote(schema)}." if schema else ""
         return f"SELECT * FROM {prefix}{quote(table)}"
 
-    def read(self, name: str, sql: str, label: str) -> RawTable:
+    def read_all(self, jobs: list[tuple[str, str, str]]) -> dict[str, RawTable | DatabaseError]:
+        """Each job's raw table, or the DatabaseError that stopped it."""
+        if self.backend == "postgresql" and self.driver == "psycopg" and len(jobs) > 1:
+            second = self._snapshot_connection()
+            if second is not None:
+                try:
+                    return self._in_parallel(jobs, second)
+                finally:
+                    second.close()
+        return {name: self.read(name, sql, label) for name, sql, label in jobs}
+
+    def read(self, name: str, sql: str, label: str, raw=None) -> RawTable | DatabaseError:
         from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
         try:
             if self.backend == "duckdb":
                 frame = self._duckdb(sql)
             elif self.backend == "postgresql" and self.driver == "psycopg":
-                frame = self._postgres_copy(sql)
+                frame = self._postgres_copy(
+                    sql, raw or self.connection.connection.driver_connection
+                )
             else:
                 frame = self._cursor(sql)
         except (SQLAlchemyError, DBAPIError, OSError) as exc:
-            raise failure(exc, self.url, f"cannot read {label}") from None
+            return failure(exc, self.url, f"cannot read {label}")
         except Exception as exc:  # drivers raise their own kinds (duckdb, psycopg)
             if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb", "psycopg"):
-                raise failure(exc, self.url, f"cannot read {label}") from None
+                return failure(exc, self.url, f"cannot read {label}")
             raise
         shown = f"database table '{label}'" if not label.startswith("query") else label
         rows = np.arange(1, len(frame) + 1)
         return RawTable(name, frame, shown, rows=rows)
+
+    def _snapshot_connection(self):
+        """A second PostgreSQL connection in the same snapshot as the first (an exported
+        snapshot: both see the database at the same moment), so that the server writes two
+        tables out at once; None when the server will not give one."""
+        import psycopg
+
+        raw = self.connection.connection.driver_connection
+        second = None
+        try:  # not in a savepoint: a subtransaction cannot export its snapshot
+            (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
+        except psycopg.Error:  # e.g. a standby server: a new snapshot, read on one connection
+            raw.rollback()  # nothing was read yet but the table names
+            return None
+        try:
+            if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
+                return None
+            second = self.connection.engine.raw_connection()
+            driver = second.driver_connection
+            driver.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            driver.read_only = True
+            driver.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            return second
+        except Exception:  # noqa: BLE001 - no second connection: read on the first alone
+            if second is not None:
+                second.close()
+            return None
+
+    def _in_parallel(self, jobs, second) -> dict[str, RawTable | DatabaseError]:
+        """The jobs shared by two connections of one snapshot, the next job to whichever is
+        free (the server formats rows while Arrow parses the previous table)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending = queue.SimpleQueue()
+        for job in jobs:
+            pending.put(job)
+        results: dict[str, RawTable | DatabaseError] = {}
+
+        def work(raw) -> None:
+            while True:
+                try:
+                    name, sql, label = pending.get_nowait()
+                except queue.Empty:
+                    return
+                results[name] = self.read(name, sql, label, raw)
+
+        first = self.connection.connection.driver_connection
+        with ThreadPoolExecutor(2) as pool:
+            for done in [pool.submit(work, first), pool.submit(work, second.driver_connection)]:
+                done.result()
+        second.driver_connection.rollback()
+        return results
 
     def _duckdb(self, sql: str) -> pd.DataFrame:
         raw = self.connection.connection.driver_connection
@@ -194,9 +274,9 @@ class _Reader:
                 return _arrow_frame(getattr(relation, method)())
         return relation.df()  # pragma: no cover - very old DuckDB
 
-    def _postgres_copy(self, sql: str) -> pd.DataFrame:
-        raw = self.connection.connection.driver_connection
-        with raw.cursor() as cursor:
+    def _postgres_copy(self, sql: str, raw) -> pd.DataFrame:
+        with raw.transaction(), raw.cursor() as cursor:  # a savepoint: a failed query
+            # leaves the snapshot usable for the next table
             cursor.execute(f"SELECT * FROM ({sql}) AS acctkit_source LIMIT 0")
             described = [(column.name, column.type_code) for column in cursor.description]
             buffer = io.BytesIO()
