@@ -206,6 +206,19 @@ def read_transaction(url: str) -> Iterator[object]:
 # Result tables written back -------------------------------------------------------------
 
 
+def check_target(url: str) -> None:
+    """Connect to a results database once, before long work, to fail early and clearly."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    eng = engine(url)
+    try:
+        eng.connect().close()
+    except (SQLAlchemyError, DBAPIError) as exc:
+        raise failure(exc, url, "cannot connect") from None
+    finally:
+        eng.dispose()
+
+
 def write_results(
     frame: pd.DataFrame, url: str, as_of: dt.date | str, *, table: str | None = None
 ) -> tuple[str, int]:

@@ -499,3 +499,18 @@ def test_a_report_run_from_postgres_never_shows_the_password(
                 f"SELECT count(*) FROM {table} WHERE as_of = '2026-10-31'"
             ).fetchone()
             assert rows > 0, table
+
+
+def test_report_to_an_unreachable_database_stops_before_any_work(demo_duckdb, tmp_path, capsys):
+    out = tmp_path / "reports"
+    target = "postgresql+psycopg://etl:Hidden-Pw1@127.0.0.1:9/analytics"
+    code, stdout, err = run_cli(
+        "report", f"duckdb:///{demo_duckdb}", "--month", "2026-10", "--out", out,
+        "--to-db", target, capsys=capsys,
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith(
+        "error: postgresql+psycopg://etl:***@127.0.0.1:9/analytics: cannot connect"
+    )
+    assert len(err.strip().splitlines()) == 1 and "Hidden-Pw1" not in stdout + err
+    assert not out.exists()

@@ -51,6 +51,7 @@ from acctkit.batch.progress import Progress
 from acctkit.batch.publish import MonthFolder, link_or_copy, new_run_id
 from acctkit.batch.record import RunRecord, write_plain_index
 from acctkit.data.portfolio import date_note
+from acctkit.database import DatabaseError
 from acctkit.errors import FailureKind, ModelError, OutputError, ReportError
 from acctkit.format import date as display_date
 from acctkit.i18n import catalogue_digest, labels
@@ -147,10 +148,11 @@ def run_reports(run: ReportRun) -> BatchResult:
     data, model, mapping, config = run.data, run.model, run.mapping, run.config
     dayfirst, drop_orphans, lang = run.dayfirst, run.drop_orphans, run.lang
     from acctkit.data import load_portfolio
-    from acctkit.database import is_url
+    from acctkit.database import check_target, is_url
 
     if run.to_db is not None:
         _check_target(run.to_db, data)
+        check_target(run.to_db)  # unreachable: say so now, not after rendering the month
     portfolio = load_portfolio(
         data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans, schema=run.schema
     )
@@ -183,7 +185,13 @@ def run_reports(run: ReportRun) -> BatchResult:
         batch = _Run(plan, book, inputs, show, started)
         result = batch.execute(portfolio, loaded_model, model, config, run.resume)
     if run.to_db is not None:
-        _write_database(result.folder, run.to_db, plan, show)
+        try:
+            _write_database(result.folder, run.to_db, plan, show)
+        except DatabaseError as error:
+            raise DatabaseError(
+                f"the {plan.month} reports were published in {result.folder}, but the results "
+                f"were not written to the database: {error}"
+            ) from None
     return result
 
 
