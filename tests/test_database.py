@@ -514,3 +514,24 @@ def test_report_to_an_unreachable_database_stops_before_any_work(demo_duckdb, tm
     )
     assert len(err.strip().splitlines()) == 1 and "Hidden-Pw1" not in stdout + err
     assert not out.exists()
+
+
+def test_postgres_text_with_quotes_commas_and_line_breaks_comes_through(postgres, demo_postgres):
+    postgres.sql(
+        "CREATE SCHEMA edge",
+        "CREATE TABLE edge.accounts (account_id TEXT, name TEXT)",
+        "INSERT INTO edge.accounts VALUES ('A1', 'Café \"Lumière\", Paris')",
+        "CREATE TABLE edge.feedback "
+        "(feedback_id TEXT, account_id TEXT, recorded_on DATE, kind TEXT, text TEXT)",
+        "INSERT INTO edge.feedback VALUES "
+        "('F1', 'A1', '2026-10-01', 'praise', E'Great\\nteam, \"really\"'), "
+        "('F2', 'A1', '2026-10-02', 'irritant', NULL), "
+        "('F3', 'A1', '2026-10-03', 'request', '')",
+        database="crm",
+    )
+    postgres.grant_reader("edge")
+    portfolio = load_portfolio(demo_postgres, schema="edge")
+    assert portfolio.accounts["name"].tolist() == ['Café "Lumière", Paris']
+    texts = portfolio.feedback["text"].tolist()
+    assert texts[0] == 'Great\nteam, "really"'
+    assert pd.isna(texts[1]) and pd.isna(texts[2])  # NULL and '' are both blank

@@ -309,7 +309,9 @@ def _csv_frame(data: bytes, described: list[tuple[str, int]]) -> pd.DataFrame:
     table = pa_csv.read_csv(
         pa.py_buffer(data),
         read_options=pa_csv.ReadOptions(column_names=list(types)),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        # Only a quoted value can hold a line break; without quotes, Arrow splits the text
+        # at line breaks and parses the parts on every core.
+        parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in data),
         convert_options=pa_csv.ConvertOptions(
             column_types=types,
             null_values=[""],
