@@ -535,3 +535,21 @@ def test_postgres_text_with_quotes_commas_and_line_breaks_comes_through(postgres
     texts = portfolio.feedback["text"].tolist()
     assert texts[0] == 'Great\nteam, "really"'
     assert pd.isna(texts[1]) and pd.isna(texts[2])  # NULL and '' are both blank
+
+
+def test_a_mapping_query_failing_in_postgres_is_a_problem_and_the_rest_is_read(
+    postgres, demo_postgres, tmp_path
+):
+    mapping = tmp_path / "crm.toml"
+    mapping.write_text(
+        "[tables.accounts]\n"
+        "query = \"SELECT account_id, name, 1 / (CASE WHEN account_id = 'A0005' THEN 0 "
+        'ELSE 1 END) AS x FROM accounts"\n'
+        '[tables.contacts]\nsource = "contacts"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_portfolio(demo_postgres, mapping=mapping)
+    assert problems_of(caught) == [
+        "query of [tables.accounts]: the database could not run it: division by zero"
+    ]  # the contacts, read after the failed query in the same snapshot, raised nothing

@@ -14,9 +14,9 @@ dialect is read through the DB-API cursor.
 
 from __future__ import annotations
 
-import io
 import queue
 import re
+import select
 
 import numpy as np
 import pandas as pd
@@ -61,7 +61,8 @@ def read_database_tables(
         if isinstance(result, DatabaseError):
             if mapping is None:
                 raise result
-            problems.append(Problem(name, str(result).split(": ", 1)[-1], file=label))
+            reason = str(result).split(f"cannot read {label}: ", 1)[-1]
+            problems.append(Problem(name, f"the database could not run it: {reason}", file=label))
             continue
         if mapping is None:
             raws[name] = result
@@ -279,11 +280,8 @@ class _Reader:
             # leaves the snapshot usable for the next table
             cursor.execute(f"SELECT * FROM ({sql}) AS acctkit_source LIMIT 0")
             described = [(column.name, column.type_code) for column in cursor.description]
-            buffer = io.BytesIO()
-            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER false)") as copy:
-                for block in copy:
-                    buffer.write(block)
-        return _csv_frame(buffer.getvalue(), described)
+            data = _copy_out(raw.pgconn, f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER false)")
+        return _csv_frame(data, described)
 
     def _cursor(self, sql: str) -> pd.DataFrame:
         import sqlalchemy as sa
@@ -291,6 +289,61 @@ class _Reader:
         result = self.connection.execute(sa.text(sql))
         columns = list(result.keys())
         return pd.DataFrame.from_records(result.fetchall(), columns=columns)
+
+
+def _copy_out(pgconn, statement: str) -> bytes:
+    """``COPY ... TO STDOUT``'s rows, read straight from libpq (psycopg's ``Copy`` waits for
+    each row through Python generators, which costs more than parsing the rows): every row
+    already received is taken at once, then the socket is waited on."""
+    import psycopg
+    from psycopg import pq
+
+    pgconn.send_query(statement.encode())  # raises psycopg.OperationalError when it fails
+    while pgconn.flush():
+        select.select([], [pgconn.socket], [])
+    result = _next_result(pgconn)
+    if result is None or result.status != pq.ExecStatus.COPY_OUT:
+        message = _pq_error(pgconn, result)
+        while _next_result(pgconn) is not None:
+            pass
+        raise psycopg.OperationalError(message)
+    parts = []
+    while True:
+        size, data = pgconn.get_copy_data(1)
+        if size > 0:
+            parts.append(bytes(data))
+        elif size == 0:  # nothing received yet: wait for the socket
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        else:
+            break
+    result = _next_result(pgconn)
+    ok = result is not None and result.status == pq.ExecStatus.COMMAND_OK
+    message = "" if ok else _pq_error(pgconn, result)
+    while _next_result(pgconn) is not None:
+        pass
+    if not ok:
+        raise psycopg.OperationalError(message)
+    return b"".join(parts)
+
+
+def _next_result(pgconn):
+    while pgconn.is_busy():
+        select.select([pgconn.socket], [], [])
+        pgconn.consume_input()
+    return pgconn.get_result()
+
+
+def _pq_error(pgconn, result=None) -> str:
+    from psycopg import pq
+
+    found = result.error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if result else None
+    if found:
+        return found.decode(errors="replace").strip()
+    message = pgconn.get_error_message()
+    if isinstance(message, bytes):
+        message = message.decode(errors="replace")
+    return message.strip() or "COPY failed"
 
 
 def _arrow_frame(table: pa.Table) -> pd.DataFrame:
