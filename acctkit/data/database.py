@@ -14,6 +14,7 @@ dialect is read through the DB-API cursor.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import select
@@ -184,6 +185,10 @@ class _Reader:
 
     def read_all(self, jobs: list[tuple[str, str, str]]) -> dict[str, RawTable | DatabaseError]:
         """Each job's raw table, or the DatabaseError that stopped it."""
+        if self.backend == "postgresql" and self.driver == "psycopg" and jobs:
+            found = self._adbc(jobs)
+            if found is not None:
+                return found
         if self.backend == "postgresql" and self.driver == "psycopg" and len(jobs) > 1:
             second = self._snapshot_connection()
             if second is not None:
@@ -211,9 +216,67 @@ class _Reader:
             if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb", "psycopg"):
                 return failure(exc, self.url, f"cannot read {label}")
             raise
+        return self._raw(name, frame, label)
+
+    def _adbc(self, jobs) -> dict[str, RawTable | DatabaseError] | None:
+        """PostgreSQL through the ADBC driver when it is installed (``COPY ... (FORMAT
+        binary)`` decoded into Arrow in C++, no row in Python), in the load's snapshot
+        (exported to it); None when the driver is missing or cannot connect."""
+        try:
+            import adbc_driver_postgresql.dbapi as adbc
+        except ImportError:
+            return None
+        snapshot = self._export_snapshot()
+        if snapshot is None:
+            return None
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(self.url).set(drivername="postgresql")
+        try:
+            connection = adbc.connect(parsed.render_as_string(hide_password=False))
+        except Exception:  # noqa: BLE001 - e.g. options libpq's URI does not take
+            return None
+        results: dict[str, RawTable | DatabaseError] = {}
+        left = list(jobs)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                while left:
+                    name, sql, label = left.pop(0)
+                    try:
+                        cursor.execute(sql)
+                        frame = _arrow_frame(cursor.fetch_arrow_table())
+                    except adbc.Error as exc:  # this connection is done: the rest below
+                        reason = RuntimeError(_adbc_reason(exc))
+                        results[name] = failure(reason, self.url, f"cannot read {label}")
+                        break
+                    results[name] = self._raw(name, frame, label)
+        except adbc.Error as exc:
+            raise failure(RuntimeError(_adbc_reason(exc)), self.url, "cannot read") from None
+        finally:
+            with contextlib.suppress(adbc.Error):
+                connection.rollback()
+            connection.close()
+        for name, sql, label in left:  # after a failed query: on the load's own connection
+            results[name] = self.read(name, sql, label)
+        return results
+
+    def _export_snapshot(self) -> str | None:
+        """The load's snapshot, exported for a second connection to share (None: refused)."""
+        import psycopg
+
+        raw = self.connection.connection.driver_connection
+        try:  # not in a savepoint: a subtransaction cannot export its snapshot
+            (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
+        except psycopg.Error:  # e.g. a standby server: a new snapshot, read on one connection
+            raw.rollback()  # nothing was read yet but the table names
+            return None
+        return snapshot if re.fullmatch(r"[0-9A-Fa-f-]+", snapshot) else None
+
+    def _raw(self, name: str, frame: pd.DataFrame, label: str) -> RawTable:
         shown = f"database table '{label}'" if not label.startswith("query") else label
-        rows = np.arange(1, len(frame) + 1)
-        return RawTable(name, frame, shown, rows=rows)
+        return RawTable(name, frame, shown, rows=np.arange(1, len(frame) + 1))
 
     def _snapshot_connection(self):
         """A second PostgreSQL connection in the same snapshot as the first (an exported
@@ -221,16 +284,11 @@ class _Reader:
         tables out at once; None when the server will not give one."""
         import psycopg
 
-        raw = self.connection.connection.driver_connection
         second = None
-        try:  # not in a savepoint: a subtransaction cannot export its snapshot
-            (snapshot,) = raw.execute("SELECT pg_export_snapshot()").fetchone()
-        except psycopg.Error:  # e.g. a standby server: a new snapshot, read on one connection
-            raw.rollback()  # nothing was read yet but the table names
+        snapshot = self._export_snapshot()
+        if snapshot is None:
             return None
         try:
-            if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
-                return None
             second = self.connection.engine.raw_connection()
             driver = second.driver_connection
             driver.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -289,6 +347,13 @@ class _Reader:
         result = self.connection.execute(sa.text(sql))
         columns = list(result.keys())
         return pd.DataFrame.from_records(result.fetchall(), columns=columns)
+
+
+def _adbc_reason(exc: Exception) -> str:
+    """The server's words in an ADBC error (``... ERROR:  division by zero . SQLSTATE ...``)."""
+    text = " ".join(str(exc).split())
+    found = re.search(r"ERROR: (.*?)(?: \. SQLSTATE: \w+)?$", text)
+    return found.group(1).strip() if found else text
 
 
 def _copy_out(pgconn, statement: str) -> bytes:
