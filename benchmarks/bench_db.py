@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             sources = {
                 "Parquet files": str(folder / "parquet"),
                 "DuckDB file": f"duckdb:///{folder / 'portfolio.duckdb'}",
-                "PostgreSQL (COPY)": server.url(),
+                "PostgreSQL (ADBC, else psycopg)": server.url(),
             }
             results = {label: run_child(source, args.repeat) for label, source in sources.items()}
             floor = server_dump_seconds(server, args.repeat)
