@@ -85,7 +85,16 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_as_of(kpis)
     kpis.add_argument("--config", type=Path, help="TOML file overriding the catalogue's defaults")
     kpis.add_argument(
-        "-o", "--output", type=Path, help="write the full table (.csv/.parquet/.xlsx)"
+        "-o",
+        "--output",
+        type=_target,
+        help="write the full table (.csv/.parquet/.xlsx, or a database URL with ?table=NAME)",
+    )
+    kpis.add_argument(
+        "--alerts-output",
+        type=_target,
+        metavar="OUTPUT",
+        help="write the alerts too (a file, or a database URL with ?table=NAME)",
     )
     kpis.add_argument("--lang", type=_language, default="en", help="labels (default en)")
     _add_review_arguments(kpis)
@@ -108,7 +117,12 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_as_of(score)
     score.add_argument("--model", type=Path, required=True, help="model file from `acctkit train`")
     score.add_argument("--config", type=Path, help="TOML file (risk band thresholds)")
-    score.add_argument("-o", "--output", type=Path, help="write risk.csv/.parquet/.xlsx")
+    score.add_argument(
+        "-o",
+        "--output",
+        type=_target,
+        help="write risk.csv/.parquet/.xlsx, or to a database URL with ?table=NAME",
+    )
     score.add_argument("--lang", type=_language, default="en", help="drivers' language")
 
     backtest = command(
@@ -172,6 +186,13 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--timeout", type=_positive_int, default=600, help="seconds per account (default 600)"
     )
+    report.add_argument(
+        "--to-db",
+        metavar="URL",
+        type=_target,
+        help="after publishing, write the kpis, alerts and risk to this database "
+        "(tables acctkit_kpis, acctkit_alerts, acctkit_risk; the rows of the date replaced)",
+    )
 
     template = command(
         "notes-template",
@@ -195,7 +216,20 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", type=Path, help="portfolio folder or .xlsx workbook")
+    parser.add_argument(
+        "data",
+        nargs="?",
+        type=_source,
+        help="portfolio folder, .xlsx workbook or database URL (duckdb:///crm.duckdb, "
+        "postgresql+psycopg://user@host/db, sqlite:///crm.db)",
+    )
+    parser.add_argument(
+        "--data-env",
+        metavar="VAR",
+        help="read the database URL from this environment variable (e.g. ACCTKIT_DB), "
+        "so that its password is never on the command line",
+    )
+    parser.add_argument("--schema", help="database schema holding the tables (a database URL only)")
     parser.add_argument(
         "--dayfirst", action="store_true", help="dates are DD/MM/YYYY (European exports)"
     )
@@ -221,6 +255,40 @@ def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="the previous review's date (default: the month-end before, or 14 days before)",
     )
+
+
+def _source(value: str):
+    """A database URL as given (a Path would fold its '//'), or a path."""
+    from acctkit.database import is_url
+
+    return value.strip() if is_url(value) else Path(value)
+
+
+def _target(value: str):
+    """An output file, or a database URL naming its table (``...?table=acctkit_kpis``)."""
+    return _source(value)
+
+
+def _data(args: argparse.Namespace):
+    """The data source of a command: its argument, or the URL of ``--data-env``."""
+    from acctkit.database import from_environment
+    from acctkit.errors import ConfigError
+
+    if getattr(args, "data_env", None):
+        if args.data is not None:
+            raise ConfigError("give the data as an argument or with --data-env, not both")
+        args.data = from_environment(args.data_env)
+        args.data_env = None
+    if args.data is None:
+        raise ConfigError("no data: give a folder, a workbook or a database URL (or --data-env)")
+    return args.data
+
+
+def _shown(source) -> str:
+    """A source as messages show it (a URL's password as ***)."""
+    from acctkit.database import is_url, masked
+
+    return masked(source) if is_url(source) else str(source)
 
 
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -260,10 +328,11 @@ def _load(args: argparse.Namespace):
     from acctkit.data import load_with_notes
 
     result = load_with_notes(
-        args.data,
+        _data(args),
         mapping=args.mapping,
         dayfirst=True if args.dayfirst else None,  # None: the mapping's own setting holds
         drop_orphans=args.drop_orphans,
+        schema=args.schema,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -287,7 +356,7 @@ def _print_summary(portfolio) -> None:
 def _validate(args: argparse.Namespace) -> int:
     portfolio = _load(args)
     n = len(portfolio.accounts)
-    print(f"{args.data}: valid portfolio of {n} account{'s' if n != 1 else ''}")
+    print(f"{_shown(args.data)}: valid portfolio of {n} account{'s' if n != 1 else ''}")
     _print_summary(portfolio)
     return EXIT_OK
 
@@ -328,9 +397,9 @@ def _kpis(args: argparse.Namespace) -> int:
     from acctkit.config import load_config
     from acctkit.kpis import compute_alerts, compute_kpis, kpi_summary
     from acctkit.kpis.reviews import overdue_next_steps, previous_review
-    from acctkit.outputs import write_table
 
-    _check_output(args.output, args.data)
+    _check_output(args.output, _data(args))
+    _check_output(args.alerts_output, args.data)
     config = load_config(args.config)
     cadence = args.cadence or config.review_cadence
     previous = previous_review(args.as_of, cadence, args.previous)
@@ -339,21 +408,36 @@ def _kpis(args: argparse.Namespace) -> int:
     if portfolio.review_notes is not None:
         kpis["overdue_next_steps"] = overdue_next_steps(portfolio, args.as_of).to_numpy()
     if args.output:  # written before anything is printed: a closed console loses nothing
-        write_table(kpis, args.output)
+        _write(kpis, args.output, args.as_of)
     alerts = compute_alerts(kpis, config=config, lang=args.lang)
+    if args.alerts_output:
+        _write(alerts, args.alerts_output, args.as_of, index=False)
     print(f"Review as of {args.as_of:%Y-%m-%d} ({cadence}); previous review {previous:%Y-%m-%d}")
     summary = kpi_summary(kpis, alerts=alerts, portfolio=portfolio, lang=args.lang)
     print(summary.to_string(na_rep="n/a", float_format=lambda v: f"{v:.1f}"))
     if args.output:
-        print(f"wrote {len(kpis.columns)} KPIs for {len(kpis)} accounts to {args.output}")
+        print(f"wrote {len(kpis.columns)} KPIs for {len(kpis)} accounts to {_shown(args.output)}")
+    if args.alerts_output:
+        print(f"wrote {len(alerts)} alerts to {_shown(args.alerts_output)}")
     return EXIT_OK
+
+
+def _write(frame, target, as_of, *, index: bool = True) -> None:
+    """A result table to a file, or to a database table (the rows of ``as_of`` replaced)."""
+    from acctkit.database import is_url, write_results
+    from acctkit.outputs import write_table
+
+    if is_url(target):
+        write_results(frame if index else frame.reset_index(drop=True), target, as_of)
+    else:
+        write_table(frame, target, index=index)
 
 
 def _train(args: argparse.Namespace) -> int:
     from acctkit.config import load_config
     from acctkit.model import EarlyWarningModel, risk_limits
 
-    _check_output(args.output, args.data)
+    _check_output(args.output, _data(args))
     portfolio = _load(args)
     model = EarlyWarningModel(horizon_days=args.horizon_days, window_days=args.window_days)
     model.fit(portfolio, args.as_of)
@@ -378,9 +462,8 @@ def _train(args: argparse.Namespace) -> int:
 def _score(args: argparse.Namespace) -> int:
     from acctkit.config import load_config
     from acctkit.model import EarlyWarningModel, score_accounts
-    from acctkit.outputs import write_table
 
-    _check_output(args.output, args.data)
+    _check_output(args.output, _data(args))
     config = load_config(args.config)
     model = EarlyWarningModel.load(args.model)
     if args.as_of < model.as_of_:
@@ -392,12 +475,12 @@ def _score(args: argparse.Namespace) -> int:
     portfolio = _load(args)
     risk = score_accounts(model, portfolio, args.as_of, config=config, lang=args.lang)
     if args.output:  # written before anything is printed: a closed console loses nothing
-        write_table(risk, args.output)
+        _write(risk, args.output, args.as_of)
     shown = risk[["risk_probability", "risk_band", "drivers"]]
     with _pandas_display():
         print(shown.sort_values("risk_probability", ascending=False).round(3).to_string())
     if args.output:
-        print(f"wrote risk scores for {len(risk)} accounts to {args.output}")
+        print(f"wrote risk scores for {len(risk)} accounts to {_shown(args.output)}")
     return EXIT_OK
 
 
@@ -406,7 +489,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from acctkit.model import backtest_alerts
     from acctkit.outputs import write_table
 
-    _check_output(args.output, args.data)
+    _check_output(args.output, _data(args))
     config = load_config(args.config)
     portfolio = _load(args)
     table = backtest_alerts(
@@ -468,14 +551,26 @@ def _backtest_table(table, lang: str):
     )
 
 
-def _check_output(output: Path | None, data: Path) -> None:
+def _check_output(output, data) -> None:
     """Refuse an output file inside the source data (source files are only ever read) or
-    with a suffix we cannot write, before any work is done."""
+    with a suffix we cannot write, before any work is done; a database target must name
+    its table, and may not be the source database itself."""
+    from acctkit.database import is_url, masked, split_table
     from acctkit.errors import OutputError
     from acctkit.outputs import SUFFIXES
 
     if output is None:
         return
+    if is_url(output):
+        target_url, _ = split_table(output)
+        if is_url(data) and masked(target_url) == masked(data):
+            raise OutputError(
+                f"refusing to write into the source database '{masked(data)}': the source "
+                "is only ever read; write the results to another database"
+            )
+        return
+    if is_url(data):
+        data = Path(".acctkit-no-source")  # a database holds no output file
     target, source = output.resolve(), data.resolve()
     if target == source or source in target.parents:
         raise OutputError(
@@ -496,10 +591,14 @@ def _pandas_display():
 
 def _report(args: argparse.Namespace) -> int:
     from acctkit.batch import ReportRun, run_reports
+    from acctkit.database import is_url
+    from acctkit.errors import ConfigError
 
+    if args.to_db is not None and not is_url(args.to_db):
+        raise ConfigError(f"--to-db takes a database URL, not '{args.to_db}'")
     result = run_reports(
         ReportRun(
-            args.data,
+            _data(args),
             args.month,
             as_of=args.as_of,
             out=args.out,
@@ -517,6 +616,8 @@ def _report(args: argparse.Namespace) -> int:
             cadence=args.cadence,
             previous=args.previous,
             notes=args.notes,
+            schema=args.schema,
+            to_db=args.to_db,
         )
     )
     return result.exit_code

@@ -31,7 +31,11 @@ NOTEBOOKS = (
 PYTHON3 = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-CONDA_NAMES = {"dask[distributed]": ("dask", "distributed")}  # one pip extra, two conda packages
+CONDA_NAMES = {
+    "dask[distributed]": ("dask", "distributed"),  # one pip extra, two conda packages
+    "duckdb": ("python-duckdb",),
+    "psycopg[binary]": ("psycopg",),  # conda-forge's psycopg brings libpq itself
+}
 
 
 def _names_and_spec(requirement: str) -> list[tuple[str, str]]:

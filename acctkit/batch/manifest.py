@@ -75,6 +75,19 @@ def data_digests(data: str | os.PathLike) -> dict[str, str]:
     return {path.relative_to(data).as_posix(): file_digest(path) for path in files}
 
 
+def database_digest(shown: str, portfolio) -> dict[str, str]:
+    """A database source's fingerprint: its URL (password masked) and a digest of the tables
+    as loaded, so that a resume reuses reports only when the data is the same."""
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    for name, frame in portfolio.tables().items():
+        digest.update(name.encode())
+        digest.update(",".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return {"database": shown, "tables": digest.hexdigest()}
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything a month's reports depend on, reduced to digests.

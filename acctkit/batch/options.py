@@ -71,12 +71,13 @@ def default_notebooks() -> tuple[Path, Path]:
 class Plan:
     """The run's checked options.
 
-    ``month`` is the month of the review date; ``folder`` the review pack's folder name
-    (:func:`pack_name`); ``previous`` the previous review's date (None: the cadence's, as
-    :func:`acctkit.kpis.reviews.previous_review`).
+    ``data`` is a resolved path, or a database URL; ``shown`` is how it may be shown (a
+    URL's password as ***). ``month`` is the month of the review date; ``folder`` the review
+    pack's folder name (:func:`pack_name`); ``previous`` the previous review's date (None:
+    the cadence's, as :func:`acctkit.kpis.reviews.previous_review`).
     """
 
-    data: Path
+    data: Path | str
     month: str
     as_of: dt.date
     out: Path
@@ -103,6 +104,13 @@ def pack_name(as_of: dt.date, cadence: str) -> str:
     month_end = (as_of + dt.timedelta(days=1)).day == 1
     return f"{as_of:%Y-%m}" if cadence == "monthly" and month_end else f"{as_of:%Y-%m-%d}"
 
+    @property
+    def shown(self) -> str:
+        """The data source as the manifest, the notebooks and messages may show it."""
+        from acctkit.database import is_url, masked
+
+        return masked(self.data) if is_url(self.data) else str(self.data)
+
 
 @dataclass(frozen=True)
 class ReportRun:
@@ -110,8 +118,8 @@ class ReportRun:
 
     Parameters
     ----------
-    data : path
-        The portfolio (folder of tables or ``.xlsx`` workbook).
+    data : path or str
+        The portfolio (folder of tables, ``.xlsx`` workbook, or database URL).
     month : str, optional
         ``YYYY-MM``: the month reviewed (its last day, unless ``as_of`` is given). Give
         ``month``, ``as_of`` or both.
@@ -144,8 +152,12 @@ class ReportRun:
         Seconds one account's notebook may run; None for no limit.
     config : optional
         KPI configuration (Config, dict or TOML path), as :func:`acctkit.load_config`.
-    mapping, dayfirst, drop_orphans : optional
+    mapping, dayfirst, drop_orphans, schema : optional
         How to read the data, as :func:`acctkit.load_portfolio`.
+    to_db : str, optional
+        A database URL: once the month is published, its kpis, alerts and risk are written
+        to the tables ``acctkit_kpis``, ``acctkit_alerts`` and ``acctkit_risk`` there (the
+        rows of the review date replaced, in one transaction).
     account_notebook, portfolio_notebook : path, optional
         Other review notebooks, with the same parameters (tests, custom reviews).
     recycle_every : int, optional
@@ -190,6 +202,8 @@ class ReportRun:
     mapping: str | os.PathLike | None = None
     dayfirst: bool | None = None
     drop_orphans: bool = False
+    schema: str | None = None
+    to_db: str | None = None
     account_notebook: str | os.PathLike | None = None
     portfolio_notebook: str | os.PathLike | None = None
     recycle_every: int = 100
@@ -258,8 +272,11 @@ def make_plan(
         )
     notebooks = tuple(Path(path) for path in notebooks)
     problems += [f"{path} is not a notebook" for path in notebooks if not path.is_file()]
-    source, target = Path(data).resolve(), Path(out).resolve()
-    if source.is_dir() and (target == source or source in target.parents):
+    from acctkit.database import is_url
+
+    url = is_url(data)
+    source, target = (Path(".") if url else Path(data)).resolve(), Path(out).resolve()
+    if not url and source.is_dir() and (target == source or source in target.parents):
         where = "is" if target == source else "is inside"
         problems.append(
             f"the output folder '{out}' {where} the source data '{data}': source files "
@@ -268,7 +285,7 @@ def make_plan(
     if problems:
         raise ReportError("; ".join(problems))
     return Plan(
-        data=Path(data).resolve(),
+        data=str(data).strip() if url else Path(data).resolve(),
         month=month,
         as_of=review,
         out=Path(out),
@@ -362,7 +379,7 @@ class Book:
                 "account_id": account_id,
                 "as_of": plan.as_of.isoformat(),
                 "review_bundle": "../bundle",
-                "data_path": str(plan.data),
+                "data_path": plan.shown,
                 "lang": plan.lang,
             }
             for account_id in selected
@@ -395,7 +412,7 @@ def portfolio_parameters(plan: Plan) -> dict:
     return {
         "as_of": plan.as_of.isoformat(),
         "review_bundle": "bundle",
-        "data_path": str(plan.data),
+        "data_path": plan.shown,
         "lang": plan.lang,
     }
 

@@ -45,6 +45,7 @@ from acctkit.batch.manifest import (
     Inputs,
     complete_reports,
     data_digests,
+    database_digest,
     file_digest,
     read_manifest,
 )
@@ -60,6 +61,7 @@ from acctkit.batch.progress import Progress
 from acctkit.batch.publish import MonthFolder, link_or_copy, new_run_id
 from acctkit.batch.record import RunRecord, write_plain_index
 from acctkit.data.portfolio import date_note
+from acctkit.database import DatabaseError
 from acctkit.errors import FailureKind, ModelError, OutputError, ReportError
 from acctkit.format import date as display_date
 from acctkit.i18n import catalogue_digest, labels
@@ -156,9 +158,18 @@ def run_reports(run: ReportRun) -> BatchResult:
     data, model, mapping, config = run.data, run.model, run.mapping, run.config
     dayfirst, drop_orphans, lang = run.dayfirst, run.drop_orphans, run.lang
     from acctkit.data import load_portfolio
+    from acctkit.database import check_target, is_url
 
+    if run.to_db is not None:
+        _check_target(run.to_db, data)
+        check_target(run.to_db)  # unreachable: say so now, not after rendering the month
     portfolio = load_portfolio(
-        data, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans, notes=run.notes
+        data,
+        mapping=mapping,
+        dayfirst=dayfirst,
+        drop_orphans=drop_orphans,
+        notes=run.notes,
+        schema=run.schema,
     )
     check_review_date(portfolio, plan.as_of)
     book = Book.make(plan, portfolio, run.accounts)
@@ -167,7 +178,7 @@ def run_reports(run: ReportRun) -> BatchResult:
     check_notebooks(plan, book)
     loaded_model = _load_model(model)
     inputs = Inputs(
-        data=data_digests(data),
+        data=database_digest(plan.shown, portfolio) if is_url(data) else data_digests(data),
         model=file_digest(model) if model is not None else "trained",
         notebooks={path.name: file_digest(path) for path in plan.notebooks},
         settings={
@@ -177,6 +188,7 @@ def run_reports(run: ReportRun) -> BatchResult:
             "mapping": file_digest(mapping) if isinstance(mapping, (str, os.PathLike)) else mapping,
             "dayfirst": dayfirst,
             "drop_orphans": drop_orphans,
+            **({"schema": run.schema} if run.schema else {}),
             "words": catalogue_digest(),
             "acctkit": __version__,
             "review": review_settings(plan),
@@ -196,7 +208,45 @@ def run_reports(run: ReportRun) -> BatchResult:
             show.note(f"note: took over the lock of a run that died (pid {lock.stale.get('pid')})")
         batch = _Run(plan, book, inputs, show, started)
         batch.groups = groups
-        return batch.execute(portfolio, loaded_model, model, config, run.resume)
+        result = batch.execute(portfolio, loaded_model, model, config, run.resume)
+    if run.to_db is not None:
+        try:
+            _write_database(result.folder, run.to_db, plan, show)
+        except DatabaseError as error:
+            raise DatabaseError(
+                f"the {plan.folder} review pack was published in {result.folder}, but the results "
+                f"were not written to the database: {error}"
+            ) from None
+    return result
+
+
+def _check_target(url: str, data) -> None:
+    """``to_db`` is a database URL other than the source, checked before any work."""
+    from acctkit.database import is_url, masked
+
+    if not is_url(url):
+        raise ReportError(f"to_db must be a database URL (dialect://...), not {url!r}")
+    if is_url(data) and masked(url) == masked(data):
+        raise ReportError(
+            f"refusing to write the results into the source database '{masked(url)}': the "
+            "source is only ever read; write them to another database"
+        )
+
+
+RESULT_TABLES = {"kpis": "acctkit_kpis", "alerts": "acctkit_alerts", "risk": "acctkit_risk"}
+
+
+def _write_database(folder: Path, url: str, plan: Plan, show: Progress) -> None:
+    """The published month's kpis, alerts and risk, written to ``url`` (each table's rows
+    of the review date replaced in one transaction)."""
+    from acctkit.database import masked, write_results
+
+    written = []
+    for name, table in RESULT_TABLES.items():
+        frame = _result_table(folder / "bundle", name, plan.lang)
+        write_results(frame, url, plan.as_of, table=table)
+        written.append(f"{table} ({len(frame)} rows)")
+    show.note(f"wrote {', '.join(written)} to {masked(url)}")
 
 
 class _Run:
@@ -214,7 +264,7 @@ class _Run:
             "as_of": plan.as_of.isoformat(),
             "review": review_settings(plan),
             "parameters": {
-                "data": str(plan.data),
+                "data": plan.shown,
                 "lang": plan.lang,
                 "engine": plan.settings.engine,
                 "timeout": plan.settings.timeout,
@@ -342,15 +392,13 @@ class _Run:
         return model
 
     def _write_tables(self) -> None:
-        from acctkit.report.bundle import load_tables
-
-        tables = load_tables(self.staging / "bundle", ["kpis", "alerts", "risk"])
-        alerts = _in_language(tables["alerts"], "message", self.plan.lang)
-        risk = _in_language(tables["risk"], "drivers", self.plan.lang)
-        write_table(tables["kpis"], self.staging / "kpis.csv", index=False)
-        write_table(alerts, self.staging / "alerts.csv", index=False)
-        write_table(risk, self.staging / "risk.csv", index=False)
-        self.record.header["review"].update(pack_summary(tables["kpis"], tables["alerts"]))
+        frames = {
+            name: _result_table(self.staging / "bundle", name, self.plan.lang)
+            for name in ("kpis", "alerts", "risk")
+        }
+        for name, frame in frames.items():
+            write_table(frame, self.staging / f"{name}.csv", index=False)
+        self.record.header["review"].update(pack_summary(frames["kpis"], frames["alerts"]))
 
     def _write_reviews(self) -> None:
         """The review packs around this one, for the pages' links and band history."""
@@ -521,6 +569,16 @@ def _config(config) -> object:
     from acctkit.config import load_config
 
     return load_config(config).to_dict()
+
+
+def _result_table(bundle: Path, name: str, lang: str):
+    """``kpis``, ``alerts`` or ``risk`` of a bundle as the run's CSV files give them (the
+    alerts' messages and the risk drivers in the run's language)."""
+    from acctkit.report.bundle import load_tables
+
+    frame = load_tables(bundle, [name])[name]
+    text = {"alerts": "message", "risk": "drivers"}.get(name)
+    return _in_language(frame, text, lang) if text else frame
 
 
 def _in_language(frame, name: str, lang: str):

@@ -213,7 +213,7 @@ class _Columns:
         if name not in self.reported:
             self.reported.add(name)
             self._add(
-                f"column '{name}' ({purpose}) is not in the file"
+                f"column '{name}' ({purpose}) is not in {_container(self.export)}"
                 f"{parse.did_you_mean(name, self.header)}; its columns: {', '.join(self.header)}"
             )
         return None
@@ -228,6 +228,15 @@ class _Columns:
             if name not in self.used and name not in taken and name not in names:
                 names.append(name)
         return names
+
+
+def _container(export: RawTable) -> str:
+    """What a mapped table was read from, as messages name it."""
+    if export.label.startswith("database table"):
+        return "the table"
+    if export.label.startswith("query of"):
+        return "the query's result"
+    return "the file"
 
 
 def _cells(

@@ -15,6 +15,12 @@ import numpy as np
 import pandas as pd
 
 from acctkit.data import parse
+from acctkit.data.database import (
+    check_database_mapping,
+    check_file_mapping,
+    read_database_tables,
+    source_label,
+)
 from acctkit.data.exports import read_mapped_tables
 from acctkit.data.mapping import Mapping, read_mapping
 from acctkit.data.portfolio import TABLE_NAMES, Portfolio
@@ -35,7 +41,8 @@ from acctkit.data.references import (
 )
 from acctkit.data.schema import REQUIRED_TABLES, SCHEMA
 from acctkit.data.validate import header_notes, parse_table, short_row_findings
-from acctkit.errors import DataValidationError, Problem
+from acctkit.database import is_url
+from acctkit.errors import ConfigError, DataValidationError, Problem
 
 
 class LoadNote(UserWarning):
@@ -58,19 +65,26 @@ def load_portfolio(
     dayfirst: bool | None = None,
     drop_orphans: bool = False,
     notes: str | Path | None = None,
+    schema: str | None = None,
 ) -> Portfolio:
-    """Load and validate a portfolio from a folder of table files or an Excel workbook.
+    """Load and validate a portfolio from a folder of table files, an Excel workbook or a
+    database (a SQLAlchemy URL).
 
     Parameters
     ----------
     source
         A folder holding one file per table (``accounts.csv``, ``contacts.parquet``, ...) or
         an ``.xlsx`` workbook whose sheets carry the table names. Only ``accounts`` is
-        required. With ``mapping``: the CRM export's folder (or workbook).
+        required. With ``mapping``: the CRM export's folder (or workbook). Or a database
+        URL (``duckdb:///crm.duckdb``, ``postgresql+psycopg://user@host/db``,
+        ``sqlite:///crm.db``...): its tables are read by their acctkit names (or as the
+        mapping's ``source``/``query`` say) in one read-only transaction.
     mapping
         A TOML mapping file (or its content as a dict) that says which export file or sheet
         holds each table and how its columns and values translate (docs/import.md). Only
         the tables it lists are read.
+    schema
+        A database schema to read the tables from (a database URL only).
     dayfirst
         Read ``DD/MM/YYYY`` dates (French and most European exports). ISO dates always
         parse. None: as the mapping's ``[options]`` say (not day-first without a mapping).
@@ -99,10 +113,16 @@ def load_portfolio(
     >>> from acctkit import load_portfolio
     >>> p = load_portfolio("data/demo")                                   # doctest: +SKIP
     >>> p = load_portfolio("exports/2026-10", mapping="crm.toml")          # doctest: +SKIP
+    >>> p = load_portfolio("duckdb:///crm.duckdb")                         # doctest: +SKIP
     >>> p.summary()                                                       # doctest: +SKIP
     """
     result = load_with_notes(
-        source, mapping=mapping, dayfirst=dayfirst, drop_orphans=drop_orphans, notes=notes
+        source,
+        mapping=mapping,
+        dayfirst=dayfirst,
+        drop_orphans=drop_orphans,
+        notes=notes,
+        schema=schema,
     )
     for note in result.notes:
         warnings.warn(str(note), LoadNote, stacklevel=2)
@@ -116,12 +136,22 @@ def load_with_notes(
     dayfirst: bool | None = None,
     drop_orphans: bool = False,
     notes: str | Path | None = None,
+    schema: str | None = None,
 ) -> LoadResult:
     """:func:`load_portfolio`, returning its notes instead of warning them (for the CLI)."""
     checked = read_mapping(mapping) if mapping is not None else None
-    path = Path(source)
     notes_file = notes
-    raws, problems, notes = _read_source(path, checked)
+    if is_url(source):
+        raws, problems, notes = _read_database(str(source), checked, schema)
+        label = source_label(str(source), schema)
+    else:
+        if schema is not None:
+            raise ConfigError("schema applies to a database URL, not to a folder of files")
+        if checked is not None:
+            check_file_mapping(checked)
+        path = Path(source)
+        raws, problems, notes = _read_source(path, checked)
+        label = str(path)
     if notes_file is not None:
         _read_notes_file(Path(notes_file), raws, problems)
     for raw in raws.values():
@@ -133,7 +163,7 @@ def load_with_notes(
         order = (checked.date_order if checked else None) or "iso"
     try:
         portfolio, skipped = _assemble(
-            raws, problems, source=str(path), date_order=order, drop_orphans=drop_orphans
+            raws, problems, source=label, date_order=order, drop_orphans=drop_orphans
         )
     except DataValidationError as exc:
         exc.notes = tuple(notes)  # an encoding guess helps most when the load fails
@@ -155,6 +185,14 @@ def from_frames(
     }
     order = "dmy" if dayfirst else "iso"
     return _assemble(raws, problems, source=source, date_order=order, drop_orphans=False)[0]
+
+
+def _read_database(
+    url: str, mapping: Mapping | None, schema: str | None
+) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
+    if mapping is not None:
+        check_database_mapping(mapping)
+    return read_database_tables(url, schema=schema, mapping=mapping)
 
 
 def _read_source(

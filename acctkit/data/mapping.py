@@ -44,7 +44,17 @@ except ModuleNotFoundError:  # Python 3.10
 
 TOP_KEYS = ("options", "tables")
 OPTION_KEYS = ("dayfirst", "monthfirst", "encoding")
-TABLE_KEYS = ("file", "sheet", *OPTION_KEYS, "where", "columns", "values", "defaults")
+TABLE_KEYS = (
+    "file",
+    "sheet",
+    *OPTION_KEYS,
+    "where",
+    "columns",
+    "values",
+    "defaults",
+    "source",
+    "query",
+)
 COLUMN_KEYS = ("column", "where")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", *WORKBOOK_SUFFIXES)
@@ -90,6 +100,8 @@ class TableMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     value_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    source: str | None = None  # a database table ("schema.table"), for a database URL
+    query: str | None = None  # a SELECT whose result is the table, for a database URL
 
     @property
     def section(self) -> str:
@@ -230,8 +242,11 @@ class _Checker:
             if "sheet" in spec
             else None
         )
-        if "file" not in spec and "sheet" not in spec:
+        table_source, query = self.database_keys(where, spec)
+        if "file" not in spec and "sheet" not in spec and table_source is None and query is None:
             self.fail(where, 'says neither file = "..." nor sheet = "..."')
+        if (table_source or query) and ("file" in spec or "sheet" in spec):
+            self.fail(where, "says both a file/sheet and a database source/query; keep one")
         if file and sheet and PurePosixPath(file).suffix.lower() not in WORKBOOK_SUFFIXES:
             self.fail(f"{where} sheet", f"'{file}' is not an .xlsx workbook: it has no sheets")
         order, encoding = self.reading_options(where, spec)
@@ -270,7 +285,29 @@ class _Checker:
             values,
             keys,
             defaults,
+            table_source,
+            query,
         )
+
+    def database_keys(self, where: str, spec: MappingABC) -> tuple[str | None, str | None]:
+        """``source`` (a table name) and ``query`` (a SELECT): at most one of them."""
+        source = query = None
+        if "source" in spec:
+            source = self.typed(f"{where} source", spec["source"], str, "a table name")
+            if source is not None and not source.strip():
+                self.fail(f"{where} source", "is empty")
+                source = None
+        if "query" in spec:
+            query = self.typed(f"{where} query", spec["query"], str, "a SELECT query")
+            if query is not None:
+                query = query.strip().rstrip(";").strip()
+                first = query.split(None, 1)[0].lower() if query else ""
+                if first not in ("select", "with", "values", "table"):
+                    self.fail(f"{where} query", "must read: SELECT ... or WITH ...")
+                    query = None
+        if source and query:
+            self.fail(where, "says both source and query; keep one")
+        return (source.strip() if source else None), query
 
     def path(self, where: str, value: object) -> str | None:
         """A file name relative to the export folder, never leaving it."""

@@ -1,0 +1,156 @@
+"""Benchmark loading a portfolio from a database against the same tables as Parquet files.
+
+A synthetic portfolio (``acctkit.datasets``) is written as one Parquet file per table, and
+the same tables are put into a DuckDB file and into a PostgreSQL server started for the run
+(Debian's ``postgresql``, a temporary cluster on a Unix socket; see tests/dbhelpers.py) with
+the data model's column types. Then, each in a fresh Python process (so that its peak
+memory is its own work alone, above the same imports), ``load_portfolio`` on:
+
+- the Parquet folder (the reference);
+- ``duckdb:///portfolio.duckdb`` (Arrow tables straight from DuckDB);
+- ``postgresql+psycopg://...`` (``COPY ... TO STDOUT (FORMAT csv)`` parsed by Arrow with
+  the columns' own types), read by a role that may only SELECT.
+
+Prints a markdown table. Targets: each database load at most 2x the Parquet load, with a
+peak memory at most 1.5x.
+
+Usage::
+
+    python benchmarks/bench_db.py                     # 10,000 accounts x 36 months
+    python benchmarks/bench_db.py --accounts 1000 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/dbhelpers.py: the loading helpers and the server
+
+END = "2026-10-31"
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")  # pragma: no cover - Linux only
+
+
+def measure(source: str, repeat: int) -> dict[str, float]:
+    """``load_portfolio(source)`` in this (fresh) process: best time of ``repeat``, peak RSS."""
+    import duckdb  # noqa: F401 - every job imports the same modules first
+    import psycopg  # noqa: F401
+    import sqlalchemy  # noqa: F401
+
+    from acctkit.data import load_portfolio
+
+    imports_mb = _peak_mb()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        load_portfolio(source)
+        times.append(time.perf_counter() - start)
+    return {"seconds": min(times), "peak_mb": _peak_mb(), "imports_mb": imports_mb}
+
+
+def run_child(source: str, repeat: int) -> dict[str, float]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--measure", source, "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"loading failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def server_dump_seconds(server, repeat: int) -> float:
+    """The floor of any PostgreSQL client: the server writing every table out as CSV to
+    ``psql`` (a C client), which throws it away. Best of ``repeat``."""
+    from acctkit.data.portfolio import TABLE_NAMES
+
+    psql = str(server.bin / "psql")
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for name in TABLE_NAMES:
+            subprocess.run(
+                [psql, "-h", str(server.socket), "-p", str(server.port), "-U", "owner", "crm",
+                 "-c", f"\\copy {name} to '/dev/null' csv"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N timings (default 3)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--measure", metavar="SOURCE", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure, args.repeat)))
+        return 0
+
+    from acctkit.datasets import generate_tables, write_tables
+    from tests.dbhelpers import PostgresServer, copy_into_duckdb, copy_into_postgres
+
+    server = PostgresServer()
+    with tempfile.TemporaryDirectory(prefix="acctkit-bench-db-") as tmp:
+        folder = Path(tmp)
+        tables = generate_tables(n_accounts=args.accounts, months=args.months, end=END, seed=0)
+        rows = sum(len(frame) for frame in tables.values())
+        (folder / "parquet").mkdir()
+        for name, frame in tables.items():
+            frame.to_parquet(folder / "parquet" / f"{name}.parquet", index=False)
+        write_tables(tables, folder / "csv")
+        del tables
+        copy_into_duckdb(folder / "csv", folder / "portfolio.duckdb")
+        try:
+            server.start()
+            copy_into_postgres(folder / "csv", server.dsn())
+            server.grant_reader()
+            server.sql("VACUUM ANALYZE", database="crm")
+            sources = {
+                "Parquet files": str(folder / "parquet"),
+                "DuckDB file": f"duckdb:///{folder / 'portfolio.duckdb'}",
+                "PostgreSQL (ADBC, else psycopg)": server.url(),
+            }
+            results = {label: run_child(source, args.repeat) for label, source in sources.items()}
+            floor = server_dump_seconds(server, args.repeat)
+        finally:
+            server.stop()
+    reference = results["Parquet files"]
+    print(f"### Loading {args.accounts:,} accounts x {args.months} months ({rows:,} rows)\n")
+    print("| source | load_portfolio | vs Parquet | peak memory | vs Parquet |")
+    print("|---|---:|---:|---:|---:|")
+    for label, result in results.items():
+        print(
+            f"| {label} | {result['seconds']:.2f} s | "
+            f"{result['seconds'] / reference['seconds']:.2f}x | {result['peak_mb']:,.0f} MB | "
+            f"{result['peak_mb'] / reference['peak_mb']:.2f}x |"
+        )
+    print(
+        f"| (PostgreSQL's own work: `psql \\copy` of every table to /dev/null) | {floor:.2f} s | "
+        f"{floor / reference['seconds']:.2f}x | | |"
+    )
+    imports = max(result["imports_mb"] for result in results.values())
+    print(
+        f"\n(best of {args.repeat}; peak memory is each process's peak RSS, about "
+        f"{imports:,.0f} MB of it the imports every process makes first)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
