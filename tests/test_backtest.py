@@ -183,7 +183,8 @@ def test_rows_and_columns(table):
     assert list(table.index) == [
         "engagement_slowdown", "nps_drop", "irritants_rising", "critical_tickets",
         "no_sponsor", "sponsor_silent", "low_coverage", "overdue_actions", "slipped_deals",
-        "enthusiasm_drop", "no_steering_committee", "stale_assessments", "any_high",
+        "enthusiasm_drop", "no_steering_committee", "stale_assessments", "objective_off_track",
+        "no_plan", "plan_ending", "any_high",
     ]  # fmt: skip
     # (churn_risk and early_warning_high need the model, which cannot be fitted here)
     assert list(table.columns) == [
