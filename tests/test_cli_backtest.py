@@ -99,7 +99,7 @@ def test_labels_in_french(folder, capsys):
 def test_writes_the_table(folder, tmp_path, capsys, suffix):
     target = tmp_path / "out" / f"backtest{suffix}"
     assert main(["backtest", str(folder), *ARGS, "-o", str(target)]) == 0
-    assert f"wrote the back-test of 13 rules to {target}" in capsys.readouterr().out
+    assert f"wrote the back-test of 16 rules to {target}" in capsys.readouterr().out
     if suffix == ".csv":
         written = pd.read_csv(target, index_col="rule")
     else:
@@ -107,7 +107,8 @@ def test_writes_the_table(folder, tmp_path, capsys, suffix):
     assert list(written.index) == [
         "engagement_slowdown", "nps_drop", "irritants_rising", "critical_tickets",
         "no_sponsor", "sponsor_silent", "low_coverage", "overdue_actions", "slipped_deals",
-        "enthusiasm_drop", "no_steering_committee", "stale_assessments", "any_high",
+        "enthusiasm_drop", "no_steering_committee", "stale_assessments", "objective_off_track",
+        "no_plan", "plan_ending", "any_high",
     ]  # fmt: skip
     assert list(written.columns) == [
         "fired", "hits", "precision", "base_rate", "lift", "lift_low", "lift_high",

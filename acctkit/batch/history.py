@@ -30,6 +30,7 @@ from acctkit.i18n import labels
 from acctkit.kpis.reviews import previous_review
 from acctkit.outputs import write_bytes_atomic
 from acctkit.report.html import badge, document, join, link, stylesheet, table, tag
+from acctkit.theme import PALETTE
 
 INDEX = "index.html"
 BANDS = ("green", "amber", "red")
@@ -216,7 +217,7 @@ def write_reviews_index(out: str | os.PathLike, lang: str = "en") -> Path:
 
 _PAGE_CSS = (
     "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
-    "color:#1f2933}table{border-collapse:collapse}th,td{padding:.35rem .6rem;"
-    "border-bottom:1px solid #d9dee3;text-align:right}th.text,td.text{text-align:left}"
-    ".ak-nw .ak-badge{margin-right:.3rem}"
+    f"color:{PALETTE['text']}}}table{{border-collapse:collapse}}th,td{{padding:.35rem .6rem;"
+    f"border-bottom:1px solid {PALETTE['rule']};text-align:right}}"
+    "th.text,td.text{text-align:left}.ak-nw .ak-badge{margin-right:.3rem}"
 )

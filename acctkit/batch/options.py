@@ -91,6 +91,13 @@ class Plan:
     folder: str = ""
     notes: list = field(default_factory=list)
 
+    @property
+    def shown(self) -> str:
+        """The data source as the manifest, the notebooks and messages may show it."""
+        from acctkit.database import is_url, masked
+
+        return masked(self.data) if is_url(self.data) else str(self.data)
+
 
 def pack_name(as_of: dt.date, cadence: str) -> str:
     """The review pack's folder name: ``2026-10`` for a monthly review held on a month-end,
@@ -103,13 +110,6 @@ def pack_name(as_of: dt.date, cadence: str) -> str:
     """
     month_end = (as_of + dt.timedelta(days=1)).day == 1
     return f"{as_of:%Y-%m}" if cadence == "monthly" and month_end else f"{as_of:%Y-%m-%d}"
-
-    @property
-    def shown(self) -> str:
-        """The data source as the manifest, the notebooks and messages may show it."""
-        from acctkit.database import is_url, masked
-
-        return masked(self.data) if is_url(self.data) else str(self.data)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from acctkit.data.schema import SCHEMA
 from acctkit.datasets.latent import _Calendar, _Latent
 
 WINDOW_DAYS = 90  # the default activity window: "interactions" counts (D-90, D]
@@ -220,30 +221,9 @@ def plan_tables(
     }
 
 
-_PLAN_COLUMNS = [
-    "plan_id",
-    "account_id",
-    "title",
-    "owner",
-    "starts_on",
-    "ends_on",
-    "ambition",
-    "revenue_target",
-    "status",
-]
-_OBJECTIVE_COLUMNS = [
-    "objective_id",
-    "plan_id",
-    "title",
-    "family",
-    "owner",
-    "kpi",
-    "baseline",
-    "target",
-    "due_on",
-    "status",
-]
-_ITEM_COLUMNS = ["item_id", "plan_id", "kind", "title", "opened_on", "closed_on", "owner", "impact"]
+_PLAN_COLUMNS = list(SCHEMA["plans"].names)  # the data model's columns, in order
+_OBJECTIVE_COLUMNS = list(SCHEMA["objectives"].names)
+_ITEM_COLUMNS = list(SCHEMA["plan_items"].names)
 
 
 def _days(dates: pd.Series) -> np.ndarray:

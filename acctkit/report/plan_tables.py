@@ -8,20 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from acctkit.data.schema import SCHEMA
 from acctkit.kpis import objective_progress
 
 PLAN_TABLES = ("plan", "objectives", "plan_items", "plan_actions")
-_PLAN_COLUMNS = [
-    "plan_id",
-    "account_id",
-    "title",
-    "owner",
-    "starts_on",
-    "ends_on",
-    "ambition",
-    "revenue_target",
-    "status",
-]
+_PLAN_COLUMNS = list(SCHEMA["plans"].names)
 _OBJECTIVE_COLUMNS = [
     "objective_id",
     "account_id",
