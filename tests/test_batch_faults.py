@@ -342,11 +342,11 @@ def test_demo_into_a_read_only_folder_exits_2_naming_it(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def full_disk(tmp_path_factory, history):
-    """A 1 MB tmpfs holding a published month (the last one of ``history``), and the room
+    """A 2 MB tmpfs holding a published month (the last one of ``history``), and the room
     that month's bundle and tables take."""
     source, _, steps = history
     out = tmp_path_factory.mktemp("full") / "reports"
-    with tmpfs(out, "1m"):
+    with tmpfs(out, "2m"):  # the month takes about 0.7 MB, its bundle 0.4 MB
         shutil.copytree(source / MONTH, out / MONTH)
         parts = [out / MONTH / "bundle", *(out / MONTH / name for name in TABLES)]
         yield out, steps["data"], sum(_usage(part) for part in parts)

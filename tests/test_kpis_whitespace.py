@@ -195,3 +195,38 @@ def test_kpi_columns_agree_with_the_map():
     assert (kpis["whitespace_cells"].astype(int) == expected).all()
     owned = cells[cells["status"] == "won"].groupby("account_id")["product"].nunique()
     assert (kpis["products_owned"].astype(int) == owned.reindex(kpis.index, fill_value=0)).all()
+
+
+def test_units_without_any_opportunity_give_a_map_of_empty_cells():
+    """Contacts name business units but no opportunity is in the map yet (all created after
+    the date): every cell is whitespace, not an error."""
+    portfolio = from_frames(
+        {
+            "accounts": pd.DataFrame({"account_id": ["W1"], "name": ["W"]}),
+            "products": pd.DataFrame({"product": ["Platform"]}),  # the catalogue, fixed
+            "contacts": pd.DataFrame(
+                {
+                    "contact_id": ["K1"],
+                    "account_id": ["W1"],
+                    "name": ["Ana"],
+                    "business_unit": ["Finance"],
+                }
+            ),
+            "opportunities": pd.DataFrame(
+                {
+                    "opportunity_id": ["P1"],
+                    "account_id": ["W1"],
+                    "product": ["Platform"],
+                    "business_unit": ["Finance"],
+                    "kind": ["new"],
+                    "amount": [1000.0],
+                    "stage": ["qualification"],
+                    "created_on": [pd.Timestamp("2026-12-01")],
+                }
+            ),
+        }
+    )
+    cells = whitespace_map(portfolio, "2026-06-30")
+    assert list(cells["business_unit"]) == ["Finance"]
+    assert list(cells["product"]) == ["Platform"]
+    assert list(cells["status"]) == ["empty"]

@@ -242,9 +242,9 @@ def whitespace_map(portfolio: Portfolio, as_of: object, account_ids: object = No
     stage_rank = pd.Categorical(opps["stage_at"].where(opps["open"]), categories=OPEN_STAGES)
     furthest = np.full(len(cells), -1, dtype=np.int64)
     np.maximum.at(furthest, cell_of, stage_rank.codes.astype(np.int64))
-    at = np.searchsorted(cells, grid_key)
-    found = (at < len(cells)) & (cells[np.minimum(at, len(cells) - 1)] == grid_key)
-    at = np.minimum(at, max(len(cells) - 1, 0))
+    at = np.minimum(np.searchsorted(cells, grid_key), max(len(cells) - 1, 0))
+    # no opportunity in the map's perimeter (only contacts' units): every cell is empty
+    found = cells[at] == grid_key if len(cells) else np.zeros(len(grid_key), dtype=bool)
 
     def on_grid(values: np.ndarray, missing) -> np.ndarray:
         if not len(cells):
