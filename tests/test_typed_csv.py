@@ -128,28 +128,3 @@ def test_a_quote_never_closed_is_left_to_the_text_read(tmp_path):
         "interactions.csv: the quoted value that starts on row 2 is never closed (no closing "
         "'\"'): the file may be cut short, or a quote is missing"
     ]
-
-
-def test_columns_parsed_in_parallel_give_the_same_tables_and_problems(tmp_path, monkeypatch):
-    """Large tables have their columns parsed on every core: the problems keep the
-    schema's column order and the tables are the same."""
-    import acctkit.data.validate
-
-    bad = CLEAN.replace("2026-06-10", "2026-02-30").replace("outbound,6,", "outbound,six,")
-    bad = bad.replace("true,3,4", "maybe,3,4")
-    folder = write_tables(tmp_path / "data", {**TINY, "interactions": bad})
-    good = write_tables(tmp_path / "good", {**TINY, "interactions": CLEAN})
-    results = {}
-    for rows in (10**9, 0):  # sequential, then every table in parallel
-        monkeypatch.setattr(acctkit.data.validate, "PARALLEL_ROWS", rows)
-        with pytest.raises(DataValidationError) as caught:
-            load_portfolio(folder)
-        results[rows] = ([str(p) for p in caught.value.problems], load_portfolio(good))
-    (first, one), (second, other) = results[10**9], results[0]
-    assert first == second
-    assert [p.split(":")[0] for p in first] == [
-        "interactions.csv, column 'occurred_on', row 2",
-        "interactions.csv, column 'response_hours', row 2",
-        "interactions.csv, column 'attended', row 2",
-    ]
-    _assert_same(one, other)

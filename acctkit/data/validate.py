@@ -7,8 +7,6 @@ together in one ``DataValidationError``; nothing is returned half-way.
 from __future__ import annotations
 
 import difflib
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -30,7 +28,6 @@ LATEST_DATE = pd.Timestamp("2100-12-31")
 UNMAPPED_VALUES_SHOWN = 10  # distinct unmapped values reported one by one
 EXAMPLE_WIDTH = 40  # characters of an offending value a message shows
 EXCEL_SERIAL = r"[1-9]\d{4}"  # 10000 (1927) to 99999 (2173): a date cell that lost its format
-PARALLEL_ROWS = 200_000  # a table this long has its columns parsed in parallel
 DAY_MONTH_YEAR = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"  # not ISO: the day or month first
 
 
@@ -60,12 +57,10 @@ def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame
     _check_headers(frame, schema, found)
     order = raw.date_order or date_order
     typed = {}
-    present = [column for column in schema.columns if column.name in frame.columns]
-    for column, values, problems in _parse_columns(frame, present, raw, order):
-        typed[column.name] = values
-        found.problems.extend(problems)
     for column in schema.columns:
-        if column.name not in frame.columns:
+        if column.name in frame.columns:
+            typed[column.name] = _parse_column(frame[column.name], column, raw, found, order)
+        else:
             typed[column.name] = _absent_column(column, len(frame))
     extras = [c for c in frame.columns if c not in schema.names]
     out = pd.DataFrame(typed, index=pd.RangeIndex(len(frame)))
@@ -74,22 +69,6 @@ def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame
     _check_unique(out, frame, schema, found)
     _check_row_rules(out, schema, found)
     return _fill_defaults(out, schema), found.problems
-
-
-def _parse_columns(frame: pd.DataFrame, columns: list[Column], raw: RawTable, order: str):
-    """Each column parsed with its own problems, in the schema's order. The columns of a
-    large table are parsed on every core: the Arrow and NumPy kernels that do the work
-    release the GIL."""
-
-    def one(column: Column):
-        found = _Collector(raw)
-        values = _parse_column(frame[column.name], column, raw, found, order)
-        return column, values, found.problems
-
-    if len(frame) < PARALLEL_ROWS or len(columns) < 2:
-        return [one(column) for column in columns]
-    with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
-        return list(pool.map(one, columns))
 
 
 def header_notes(raw: RawTable) -> list[Problem]:
