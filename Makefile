@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 
 .DEFAULT_GOAL := help
 
@@ -16,11 +17,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo needs acctkit alone, not the dev tools (test drivers, browser, linters).
+$(RUNTIME_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
 ## install: create .venv and install acctkit with its dev tools (done by the other targets)
 install: $(STAMP)
 
-## demo: generate the demo portfolio into data/demo and run the monthly review on it
-demo: $(STAMP)
+## demo: generate the demo portfolio into data/demo and run the last two monthly reviews on it
+demo: $(if $(wildcard $(STAMP)),$(STAMP),$(RUNTIME_STAMP))
 	$(BIN)/acctkit demo
 
 ## test: run the whole test suite
