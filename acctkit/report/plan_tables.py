@@ -10,6 +10,7 @@ import pandas as pd
 
 from acctkit.data.schema import SCHEMA
 from acctkit.kpis import objective_progress
+from acctkit.kpis.plan import PROGRESS_COLUMNS
 
 PLAN_TABLES = ("plan", "objectives", "plan_items", "plan_actions")
 _PLAN_COLUMNS = list(SCHEMA["plans"].names)
@@ -23,15 +24,8 @@ _OBJECTIVE_COLUMNS = [
     "target",
     "due_on",
     "owner_status",
-    "elapsed_pct",
-    "baseline_value",
-    "actual",
-    "expected",
-    "gap",
-    "progress_pct",
-    "expected_progress_pct",
-    "forecast",
-    "status",
+    # objective_progress's measures, then the same at the previous review
+    *(column for column in PROGRESS_COLUMNS if column not in ("account_id", "plan_id")),
     "progress_prev",
     "status_prev",
 ]
