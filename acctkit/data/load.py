@@ -33,13 +33,12 @@ from acctkit.data.readers import (
     read_workbook,
 )
 from acctkit.data.references import (
-    KEYS,
     ORPHAN_PARENTS,
     check_references,
     drop_orphans,
     unreliable,
 )
-from acctkit.data.schema import REQUIRED_TABLES, SCHEMA
+from acctkit.data.schema import KEYS, REQUIRED_TABLES, SCHEMA
 from acctkit.data.validate import header_notes, parse_table, short_row_findings
 from acctkit.database import is_url
 from acctkit.errors import ConfigError, DataValidationError, Problem
@@ -221,8 +220,10 @@ def _read_source(
     raws = {}
     for name, file in files.items():
         try:
-            kinds = {column.name: column.kind for column in SCHEMA[name].columns}
-            raws[name] = read_file(name, file, kinds=kinds)
+            columns = SCHEMA[name].columns
+            kinds = {column.name: column.kind for column in columns}
+            coded = [column.name for column in columns if column.categorical]
+            raws[name] = read_file(name, file, kinds=kinds, coded=coded)
         except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
             problems.append(Problem(name, read_failure(exc), file=file.name))
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
@@ -336,5 +337,7 @@ def _categorise(
                 converted[column.name] = pd.Categorical(
                     frame[column.name], categories=list(column.choices), ordered=column.ordered
                 )
+            elif column.ref and parse.coded(frame[column.name]) is not None:  # no key table
+                converted[column.name] = parse.text(frame[column.name])
         out[name] = frame.assign(**converted) if converted else frame
     return out

@@ -66,6 +66,10 @@ def did_you_mean(name: str, candidates) -> str:
 
 def text(raw: pd.Series) -> pd.Series:
     """Cells as stripped strings; blank cells become NaN. Integral floats lose their ``.0``."""
+    dictionary = coded(raw)
+    if dictionary is not None:  # each distinct cell read once, then spread over the rows
+        distinct, codes = dictionary
+        return _decoded(text(distinct), codes, raw)
     strings = arrow_strings(raw)
     if strings is not None:  # CSV cells, Parquet text: whole-column Arrow kernels
         return _as_series(_trimmed(strings), raw)
@@ -92,6 +96,55 @@ def label(raw: pd.Series) -> pd.Series:
         return values
     collapsed = pc.replace_substring_regex(strings, _WHITESPACE_RUN_RE2, " ")
     return _as_series(pc.if_else(needs, collapsed, strings), values)
+
+
+def coded(raw: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """A dictionary-coded column (a Categorical: Parquet's dictionary pages read as they
+    are) as its distinct cells and each row's code (-1: blank); None for any other column."""
+    if not isinstance(raw.dtype, pd.CategoricalDtype):
+        return None
+    return pd.Series(raw.cat.categories), raw.cat.codes.to_numpy()
+
+
+def _spread(per_code: np.ndarray, codes: np.ndarray, blank) -> np.ndarray:
+    """``per_code`` (one value per distinct cell) at each row's code; ``blank`` at -1."""
+    return np.append(per_code, np.asarray([blank], dtype=per_code.dtype))[codes]
+
+
+def _decoded(distinct: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
+    """Text cells, one per code, at each row's code (-1: blank): the column spelled out."""
+    strings = arrow_strings(distinct)
+    if strings is None:
+        strings = pa.chunked_array([pa.array(distinct, type=pa.string(), from_pandas=True)])
+    return _as_series(strings.take(pa.array(codes, mask=codes < 0)), like)
+
+
+def coded_label(raw: pd.Series) -> pd.Series:
+    """``label`` of a dictionary-coded column, kept coded: each distinct cell is labelled
+    once, and cells that label alike (``' W1'`` and ``'W1'``) share a code."""
+    distinct, codes = coded(raw)
+    labelled = label(distinct)
+    if labelled.notna().all() and labelled.equals(distinct):  # written as labels already
+        return raw
+    merged, labels = pd.factorize(labelled)  # a blank label: -1
+    if not np.array_equal(merged, np.arange(len(distinct))):  # some merged or blank
+        codes = _spread(merged, codes, -1)
+    categories = pd.Categorical.from_codes(codes, labels, validate=False)
+    return pd.Series(categories, index=raw.index, name=raw.name)
+
+
+def enum_codes(raw: pd.Series, choices: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each enum cell's position among ``choices`` (-1: blank or unknown) and where the
+    cells are blank; a dictionary-coded column is read once per distinct cell."""
+    dictionary = coded(raw)
+    values = enum(raw if dictionary is None else dictionary[0])
+    found = positions(values, pd.Index(choices))
+    blank = values.isna().to_numpy()
+    if dictionary is None:
+        return found, blank
+    codes = dictionary[1]
+    blank = _spread(blank, codes, True) if blank.any() else codes < 0
+    return _spread(found, codes, -1), blank
 
 
 def arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
@@ -167,7 +220,12 @@ def has_duplicates(values: pd.Series) -> bool:
 
 def positions(values: pd.Series, keys: pd.Index) -> np.ndarray:
     """The position of each value among ``keys`` (unique, no blank); -1 where a value is
-    blank or not among them. A hash join in Arrow for text, ``get_indexer`` otherwise."""
+    blank or not among them. A hash join in Arrow for text, ``get_indexer`` otherwise; a
+    dictionary-coded column joins its distinct values only."""
+    dictionary = coded(values)
+    if dictionary is not None:
+        distinct, codes = dictionary
+        return _spread(positions(distinct, keys), codes, -1)
     strings = arrow_strings(values)
     if strings is None or arrow_strings(keys.to_series()) is None:
         return keys.get_indexer(values)
@@ -326,10 +384,10 @@ def date(
     The values keep the resolution pandas parsed them at (so year 2999 does not overflow);
     ``validate`` checks the range, then casts to ``datetime64[ns]``.
     """
-    blank = is_blank(raw)
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
-        return values.dt.normalize(), pd.Series(False, index=raw.index)
+        return _midnight(values), pd.Series(False, index=raw.index)
+    blank = is_blank(raw)
     native = raw
     if raw.dtype == object:
         if raw.map(lambda v: hasattr(v, "year"), na_action="ignore").any():
@@ -357,6 +415,16 @@ def date(
         values.loc[todo] = pd.to_datetime(strings[todo], format=fmt, errors="coerce")
         todo = values.isna() & strings.notna()
     return values.dt.normalize(), todo & ~blank
+
+
+def _midnight(values: pd.Series) -> pd.Series:
+    """Timestamps without their time of day; a column of plain dates (Parquet, databases)
+    is returned as it is, found so by one integer pass."""
+    ticks = values.to_numpy().view("int64")
+    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
+    if not (ticks % per_day)[ticks != np.iinfo(np.int64).min].any():
+        return values
+    return values.dt.normalize()
 
 
 def _every_date_in_arrow(strings: pd.Series, fmt: str) -> pd.Series | None:

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -181,10 +181,13 @@ def read_file(
     *,
     encoding: str | None = None,
     kinds: Mapping[str, str] | None = None,
+    coded: Collection[str] = (),
 ) -> RawTable:
     """Read one table file. Raises ``ValueError`` with a readable reason when it cannot.
 
-    ``kinds`` (column name -> schema kind) lets a clean CSV be read typed (see ``read_csv``).
+    ``kinds`` (column name -> schema kind) lets a clean CSV be read typed (see ``read_csv``);
+    the ``coded`` columns of a Parquet file are read as its dictionary codes (Categoricals)
+    where the file stores them so.
     """
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".xlsx", ".xlsm") and path.stat().st_size == 0:
@@ -192,7 +195,7 @@ def read_file(
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(name, path, encoding=encoding, kinds=kinds)
     if suffix == ".parquet":
-        return RawTable(name, _read_parquet(path), path.name)
+        return RawTable(name, _read_parquet(path, coded), path.name)
     if suffix in (".xlsx", ".xlsm"):
         return read_sheet(name, path, None)
     if suffix == ".xls":
@@ -202,12 +205,31 @@ def read_file(
     raise UnreadableFile("is not a CSV, Parquet or .xlsx file")
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    """A Parquet file's columns; binary columns (bytes) as text, as every other reader gives."""
+def _read_parquet(path: Path, coded: Collection[str] = ()) -> pd.DataFrame:
+    """A Parquet file's columns; binary columns (bytes) as text, as every other reader gives.
+
+    The ``coded`` text columns the file stores as dictionaries (every row group has a
+    dictionary page, as most writers do for repetitive values) are read as Categoricals:
+    the distinct values once, and a small integer per row.
+    """
     import pyarrow.parquet as pq
 
-    frame = pd.read_parquet(path)
-    schema = pq.read_schema(path)
+    file = pq.ParquetFile(path)
+    schema, metadata = file.schema_arrow, file.metadata
+    file.close()
+    positions = {metadata.schema.column(i).name: i for i in range(metadata.num_columns)}
+    dictionary = [
+        field_.name
+        for field_ in schema
+        if field_.name in coded
+        and field_.name in positions
+        and (pa.types.is_string(field_.type) or pa.types.is_large_string(field_.type))
+        and all(
+            metadata.row_group(group).column(positions[field_.name]).has_dictionary_page
+            for group in range(metadata.num_row_groups)
+        )
+    ]
+    frame = pd.read_parquet(path, read_dictionary=dictionary or None)
     for field_ in schema:
         binary = pa.types.is_binary(field_.type) or pa.types.is_large_binary(field_.type)
         if (binary or pa.types.is_fixed_size_binary(field_.type)) and field_.name in frame:

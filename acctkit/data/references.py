@@ -12,11 +12,10 @@ import pandas as pd
 from acctkit.data import parse
 from acctkit.data.plan_rules import check_plan_links
 from acctkit.data.readers import RawTable
-from acctkit.data.schema import SCHEMA
+from acctkit.data.schema import KEYS, SCHEMA
 from acctkit.data.validate import shortened
 from acctkit.errors import Problem
 
-KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
 # The parent a row cannot live without: with ``drop_orphans`` a row whose parent id is blank
 # or unknown is skipped (and counted) rather than reported.
 ORPHAN_PARENTS = {

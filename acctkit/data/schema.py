@@ -141,6 +141,17 @@ class Column:
     unique: bool = False
     free_text: bool = False
 
+    @property
+    def categorical(self) -> bool:
+        """Whether the Portfolio holds the column as a Categorical (an enum, or a reference
+        to one of the ``KEYS``): a Parquet file's dictionary codes can be read as they are."""
+        return self.kind == "enum" or self.ref in KEY_REFS
+
+
+KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
+"""The tables whose ids other tables' categorical columns share (see the Portfolio contract)."""
+KEY_REFS = frozenset(f"{table}.{column}" for table, column in KEYS.items())
+
 
 @dataclass(frozen=True)
 class TableSchema:

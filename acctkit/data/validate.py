@@ -63,7 +63,8 @@ def parse_table(raw: RawTable, *, date_order: str = "iso") -> tuple[pd.DataFrame
         else:
             typed[column.name] = _absent_column(column, len(frame))
     extras = [c for c in frame.columns if c not in schema.names]
-    out = pd.DataFrame(typed, index=pd.RangeIndex(len(frame)))
+    # copy=False: the parsed columns become the frame's as they are (no block stacking)
+    out = pd.DataFrame(typed, index=pd.RangeIndex(len(frame)), copy=False)
     for name in extras:
         out[name] = parse.text(frame[name])
     _check_unique(out, frame, schema, found)
@@ -136,8 +137,10 @@ def short_row_findings(raw: RawTable) -> tuple[list[Problem], list[Problem]]:
 
 def _fill_defaults(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     if schema.name == "actions":
-        default = pd.Series(np.where(frame["done_on"].notna(), "done", "planned"), frame.index)
-        frame["status"] = frame["status"].fillna(default)
+        unset = frame["status"].isna().to_numpy()
+        if unset.any():
+            done = frame["done_on"].notna().to_numpy()
+            frame.loc[unset, "status"] = np.where(done[unset], "done", "planned")
     return frame
 
 
@@ -192,7 +195,10 @@ def _parse_column(
     # Blank cells: those read as missing. A number or a date is also missing where it could
     # not be read (``bad``), so those are told apart; a boolean is never missing.
     if column.kind in ("id", "str"):
-        values = parse.text(raw) if column.free_text else parse.label(raw)
+        if column.categorical and parse.coded(raw) is not None:  # Parquet's dictionary
+            values = parse.coded_label(raw)
+        else:
+            values = parse.text(raw) if column.free_text else parse.label(raw)
         blank = values.isna()
     elif column.kind in ("float", "int"):
         reader = parse.number if column.kind == "float" else parse.integer
@@ -218,6 +224,10 @@ def _parse_column(
                 "currency: convert them before loading",
                 name,
             )
+    elif (
+        column.kind == "bool" and column.default is None and isinstance(raw.dtype, pd.BooleanDtype)
+    ):
+        values, blank = raw, raw.isna()  # Parquet's optional flag: blank is unknown already
     elif column.kind == "bool":
         values, bad = parse.boolean(raw)
         blank = parse.is_blank(raw)
@@ -239,26 +249,26 @@ def _parse_column(
                 name,
                 bad,
             )
-        implausible = values.notna() & ((values < EARLIEST_DATE) | (values > LATEST_DATE))
-        if implausible.any():
+        if _outside(values, EARLIEST_DATE, LATEST_DATE):  # the rows only when some are
+            implausible = values.notna() & ((values < EARLIEST_DATE) | (values > LATEST_DATE))
             found.add(
                 f"date out of the plausible range 1950-2100: {_examples(raw[implausible])}",
                 name,
                 implausible,
             )
-        values = values.where(~implausible).astype("datetime64[ns]")
+            values = values.where(~implausible)
+        values = values.astype("datetime64[ns]")
     else:
-        values = parse.enum(raw)
-        blank = values.isna()
-        codes = parse.positions(values, pd.Index(column.choices))
+        codes, blank = parse.enum_codes(raw, column.choices)
         unknown = ~blank & (codes < 0)
-        if unknown.any():
+        if unknown.any():  # the cells as text, for the message
+            values = parse.enum(raw)
             if name in table.value_maps or table.section:
                 _report_unmapped(values, unknown, column, found)
             else:
                 found.add(_enum_message(values[unknown], column), name, unknown)
         categories = pd.Categorical.from_codes(codes, list(column.choices), column.ordered)
-        values = pd.Series(categories, index=values.index)  # an unknown value is missing
+        values = pd.Series(categories, index=raw.index)  # an unknown value is missing
         if column.default is not None:
             values = values.fillna(column.default)
     if column.required:
@@ -295,7 +305,7 @@ def _blank_hint(column: Column, table: RawTable) -> str:
 
 
 def _report_unmapped(
-    values: pd.Series, unknown: pd.Series, column: Column, found: _Collector
+    values: pd.Series, unknown: np.ndarray, column: Column, found: _Collector
 ) -> None:
     """One problem per export value no value map covers, with the rows that hold it."""
     known = found.raw.value_maps.get(column.name, ())
@@ -347,9 +357,24 @@ def _enum_message(bad: pd.Series, column: Column) -> str:
     return message + (f" ({'; '.join(hints)})" if hints else "")
 
 
+def _outside(values: pd.Series, low, high) -> bool:
+    """Whether a value lies below ``low`` or above ``high`` (None: no bound), from the
+    column's extremes alone."""
+    if (low is None and high is None) or len(values) == 0:
+        return False
+    if values.dtype.kind == "M":
+        least, most = values.min(), values.max()
+    else:  # NaN-skipping extremes of the floats (several times faster than Series.min)
+        array = values.to_numpy(dtype="float64", na_value=np.nan)
+        least, most = np.fmin.reduce(array), np.fmax.reduce(array)
+    if pd.isna(least):  # every value blank
+        return False
+    return (low is not None and least < low) or (high is not None and most > high)
+
+
 def _check_range(values: pd.Series, raw: pd.Series, column: Column, found: _Collector) -> None:
     low, high = column.minimum, column.maximum
-    if low is None and high is None:
+    if not _outside(values, low, high):
         return
     as_float = values.astype("float64")
     out = pd.Series(False, index=values.index)
