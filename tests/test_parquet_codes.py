@@ -1,9 +1,10 @@
-"""Parquet's dictionary codes read as they are: enums and references to the key tables.
+"""Dictionary codes: columns whose values repeat (ids of other tables, enums, owners) read
+as a dictionary of distinct values and a small code per row.
 
-A Parquet writer stores repetitive text (account ids, channels) as a dictionary of distinct
-values and a small code per row; the load reads those columns as Categoricals and parses
-each distinct value once. These tests hold that path to the text read of the same cells:
-the same tables, and the same problems with the same rows.
+A Parquet writer stores such text as a dictionary already, and a clean CSV is read so by
+Arrow; the load then parses each distinct value once. These tests hold that path to the
+cell-by-cell text path of the same cells (``from_frames`` on text columns): the same
+tables, and the same problems with the same rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from acctkit.data import load_portfolio
+from acctkit.data import from_frames, load_portfolio
 from acctkit.data.readers import read_file
 from acctkit.errors import DataValidationError
 from tests.helpers import TINY
@@ -50,41 +51,48 @@ def _write_both(tmp_path, tables: dict[str, str]):
     return csv, parquet
 
 
-def _problems(folder) -> list[tuple[str, str | None, tuple[int, ...], str]]:
+def _problems(load, source) -> list[tuple[str, str | None, tuple[int, ...], str]]:
     with pytest.raises(DataValidationError) as caught:
-        load_portfolio(folder)
+        load(source)
     return [(p.table, p.column, p.rows, p.message) for p in caught.value.problems]
 
 
-def test_the_coded_columns_are_read_as_codes(tmp_path):
-    _, parquet = _write_both(tmp_path, dict(TINY, interactions=MESSY_INTERACTIONS))
-    path = parquet / "interactions.parquet"
-    assert pq.ParquetFile(path).metadata.row_group(0).column(1).has_dictionary_page
-    raw = read_file("interactions", path, coded=["account_id", "channel"])
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_the_coded_columns_are_read_as_codes(tmp_path, suffix):
+    csv, parquet = _write_both(tmp_path, dict(TINY, interactions=MESSY_INTERACTIONS))
+    path = (parquet if suffix == "parquet" else csv) / f"interactions.{suffix}"
+    if suffix == "parquet":
+        assert pq.ParquetFile(path).metadata.row_group(0).column(1).has_dictionary_page
+    kinds = {"occurred_on": "date"}  # a CSV is read typed (and coded) for a typed column
+    raw = read_file("interactions", path, kinds=kinds, coded=["account_id", "channel"])
     assert isinstance(raw.frame["account_id"].dtype, pd.CategoricalDtype)
     assert isinstance(raw.frame["channel"].dtype, pd.CategoricalDtype)
     assert raw.frame["contact_id"].dtype == "str"  # not asked for: text as before
     assert raw.frame["account_id"].astype(str).tolist() == ["007 ", "007", "A2", " A2", "007"]
 
 
-def test_messy_codes_give_the_tables_of_the_text_read(tmp_path):
-    csv, parquet = _write_both(tmp_path, dict(TINY, interactions=MESSY_INTERACTIONS))
-    from_csv, from_parquet = load_portfolio(csv), load_portfolio(parquet)
-    inter = from_parquet.interactions
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_messy_codes_give_the_tables_of_the_text_read(tmp_path, suffix):
+    tables = dict(TINY, interactions=MESSY_INTERACTIONS)
+    csv, parquet = _write_both(tmp_path, tables)
+    from_text = from_frames(_frames(tables))
+    loaded = load_portfolio(parquet if suffix == "parquet" else csv)
+    inter = loaded.interactions
     assert inter["account_id"].tolist() == ["007", "007", "A2", "A2", "007"]
     assert list(inter["account_id"].cat.categories) == ["007", "A2"]
     assert inter["contact_id"][0] == "K1" and pd.isna(inter["contact_id"][1])
     assert inter["contact_id"].astype(object).tolist()[2:] == ["K3", "K3", "K1"]
     assert inter["channel"].tolist() == ["meeting", "call", "email", "email", "meeting"]
     assert pd.isna(inter["direction"][2])
-    for name, frame in from_csv.tables().items():
-        pd.testing.assert_frame_equal(from_parquet.tables()[name], frame, obj=name)
+    for name, frame in from_text.tables().items():
+        pd.testing.assert_frame_equal(loaded.tables()[name], frame, obj=name)
 
 
 def test_unknown_codes_give_the_messages_and_rows_of_the_text_read(tmp_path):
     wrong = MESSY_INTERACTIONS.replace("J3,A2,K3,2026-04-02,email ,", "J3,A9,K3,2026-04-02,fax,")
     wrong = wrong.replace("J5,007, K1,2026-04-04,meeting,", "J5,007, K1,2026-04-04,Meeting,")
-    csv, parquet = _write_both(tmp_path, dict(TINY, interactions=wrong))
+    tables = dict(TINY, interactions=wrong)
+    csv, parquet = _write_both(tmp_path, tables)
     expected = [
         (
             "interactions",
@@ -96,14 +104,18 @@ def test_unknown_codes_give_the_messages_and_rows_of_the_text_read(tmp_path):
         ),
         ("interactions", "account_id", (4,), "'A9' not found in accounts.account_id"),
     ]
-    assert _problems(parquet) == _problems(csv)
-    assert sorted(_problems(parquet)) == sorted(expected)
+    from_text = _problems(from_frames, _frames(tables))
+    assert sorted(from_text) == sorted(expected)
+    assert _problems(load_portfolio, parquet) == from_text
+    assert _problems(load_portfolio, csv) == from_text
 
 
 def test_a_reference_without_its_key_table_stays_text(tmp_path):
     tables = {name: text for name, text in TINY.items() if name != "contacts"}
-    csv, parquet = _write_both(tmp_path, dict(tables, interactions=MESSY_INTERACTIONS))
-    from_parquet = load_portfolio(parquet).interactions["contact_id"]
-    assert from_parquet.dtype == "str"
-    assert from_parquet.tolist()[2:] == ["K3", "K3", "K1"]
-    pd.testing.assert_series_equal(from_parquet, load_portfolio(csv).interactions["contact_id"])
+    tables = dict(tables, interactions=MESSY_INTERACTIONS)
+    csv, parquet = _write_both(tmp_path, tables)
+    from_text = from_frames(_frames(tables)).interactions["contact_id"]
+    assert from_text.dtype == "str"
+    assert from_text.tolist()[2:] == ["K3", "K3", "K1"]
+    for folder in (parquet, csv):
+        pd.testing.assert_series_equal(load_portfolio(folder).interactions["contact_id"], from_text)

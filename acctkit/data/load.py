@@ -222,7 +222,7 @@ def _read_source(
         try:
             columns = SCHEMA[name].columns
             kinds = {column.name: column.kind for column in columns}
-            coded = [column.name for column in columns if column.categorical]
+            coded = [column.name for column in columns if column.repetitive]
             raws[name] = read_file(name, file, kinds=kinds, coded=coded)
         except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
             problems.append(Problem(name, read_failure(exc), file=file.name))

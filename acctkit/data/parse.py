@@ -87,6 +87,10 @@ def label(raw: pd.Series) -> pd.Series:
     ``'Fleet  Manager'`` and ``'Fleet Manager'`` are the same product, and an account name
     used as an id matches across files however each export spaced it.
     """
+    dictionary = coded(raw)
+    if dictionary is not None:  # each distinct cell labelled once
+        distinct, codes = dictionary
+        return _decoded(label(distinct), codes, raw)
     values = text(raw)
     strings = arrow_strings(values)
     if not _may_hold_whitespace(strings):

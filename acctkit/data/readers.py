@@ -186,14 +186,14 @@ def read_file(
     """Read one table file. Raises ``ValueError`` with a readable reason when it cannot.
 
     ``kinds`` (column name -> schema kind) lets a clean CSV be read typed (see ``read_csv``);
-    the ``coded`` columns of a Parquet file are read as its dictionary codes (Categoricals)
-    where the file stores them so.
+    the ``coded`` columns (values that repeat) are read as dictionary codes (Categoricals)
+    from a typed CSV, and from a Parquet file that stores them so.
     """
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".xlsx", ".xlsm") and path.stat().st_size == 0:
         raise UnreadableFile("is empty (0 bytes)")
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(name, path, encoding=encoding, kinds=kinds)
+        return read_csv(name, path, encoding=encoding, kinds=kinds, coded=coded)
     if suffix == ".parquet":
         return RawTable(name, _read_parquet(path, coded), path.name)
     if suffix in (".xlsx", ".xlsm"):
@@ -300,6 +300,7 @@ def read_csv(
     *,
     encoding: str | None = None,
     kinds: Mapping[str, str] | None = None,
+    coded: Collection[str] = (),
 ) -> RawTable:
     """Read a CSV as text cells, detecting ``,``/``;``/tab separators and the decimal mark.
 
@@ -320,7 +321,7 @@ def read_csv(
     if encoding is None and not utf16 and b"\x00" in data:
         raise UnreadableFile(_nul_message(data))
     if encoding is None and not utf16 and kinds:
-        typed = _read_typed(data.removeprefix(codecs.BOM_UTF8), kinds)
+        typed = _read_typed(data.removeprefix(codecs.BOM_UTF8), kinds, coded)
         if typed is not None:
             frame, separator = typed
             return RawTable(
@@ -406,7 +407,9 @@ def _read_regular(utf8: bytes) -> tuple[pd.DataFrame, np.ndarray, str] | None:
     return (*_arrow_with_header(table), separator)
 
 
-def _read_typed(utf8: bytes, kinds: Mapping[str, str]) -> tuple[pd.DataFrame, str] | None:
+def _read_typed(
+    utf8: bytes, kinds: Mapping[str, str], coded: Collection[str]
+) -> tuple[pd.DataFrame, str] | None:
     """A plainly regular UTF-8 file read typed, with its separator; None for any other."""
     from acctkit.data.typed_csv import read_typed
 
@@ -420,7 +423,7 @@ def _read_typed(utf8: bytes, kinds: Mapping[str, str]) -> tuple[pd.DataFrame, st
     if not first_line.strip():
         return None
     separator = _detect_separator(first_line)
-    frame = read_typed(utf8, separator, kinds, quoted=quoted)
+    frame = read_typed(utf8, separator, kinds, quoted=quoted, coded=coded)
     return None if frame is None else (frame, separator)
 
 

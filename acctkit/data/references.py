@@ -83,7 +83,7 @@ def check_references(
     its target key (-1: blank or unknown): the one hashing pass over millions of ids, which
     the contact-account check and the categorical dtypes reuse.
     """
-    problems, codes = [], {}
+    problems, codes, targets = [], {}, {}
     for name, frame in typed.items():
         for column in SCHEMA[name].columns:
             if column.ref is None:
@@ -91,8 +91,12 @@ def check_references(
             target_table, target_column = column.ref.split(".")
             if target_table not in typed or target_table in broken:
                 continue
-            keys = pd.Index(typed[target_table][target_column])
-            if keys.hasnans or not keys.is_unique:  # reported as such: cannot be a target
+            if column.ref not in targets:  # each key table's index hashed once
+                keys = pd.Index(typed[target_table][target_column])
+                usable = not keys.hasnans and keys.is_unique  # else reported as such
+                targets[column.ref] = keys if usable else None
+            keys = targets[column.ref]
+            if keys is None:
                 continue
             values = frame[column.name]
             found = parse.positions(values, keys)
@@ -211,10 +215,9 @@ def _check_contact_accounts(
             continue
         contact = codes[f"{name}.contact_id"]
         account = codes[f"{name}.account_id"]
-        owner = np.full(len(contact), -1)  # the contact's account; -1: no or unknown contact
-        known = contact >= 0
-        owner[known] = contact_account[contact[known]]
-        mismatch = (account >= 0) & (owner >= 0) & (owner != account)
+        # The contact's account; -1 for no or an unknown contact (code -1 takes the last).
+        owner = np.append(contact_account, -1)[contact]
+        mismatch = (owner != account) & (account >= 0) & (owner >= 0)
         if mismatch.any():
             first = int(np.argmax(mismatch))
             frame, raw = typed[name], raws[name]

@@ -147,6 +147,15 @@ class Column:
         to one of the ``KEYS``): a Parquet file's dictionary codes can be read as they are."""
         return self.kind == "enum" or self.ref in KEY_REFS
 
+    @property
+    def repetitive(self) -> bool:
+        """Whether the column's values repeat from row to row (enums, references, short
+        labels such as owners or products; not unique ids, not free text): a Parquet
+        file's dictionary of them is read as it is, each distinct value parsed once."""
+        return self.kind == "enum" or (
+            self.kind in ("id", "str") and not self.unique and not self.free_text
+        )
+
 
 KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id"}
 """The tables whose ids other tables' categorical columns share (see the Portfolio contract)."""

@@ -13,7 +13,7 @@ a message, it only skips the work a clean file does not need.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -25,21 +25,29 @@ ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "b
 # them is read as text.
 TRUE_WORDS = ["true", "True", "TRUE", "1"]
 FALSE_WORDS = ["false", "False", "FALSE", "0"]
+TEXT = pa.large_string()
+CODED = pa.dictionary(pa.int32(), TEXT)
 _PANDAS_TYPES = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
 
 
 def read_typed(
-    utf8: bytes, separator: str, kinds: Mapping[str, str], *, quoted: bool
+    utf8: bytes,
+    separator: str,
+    kinds: Mapping[str, str],
+    *,
+    quoted: bool,
+    coded: Collection[str] = (),
 ) -> pd.DataFrame | None:
     """The file's columns, typed where ``kinds`` (column name -> schema kind) says a number,
-    a date or a flag, text elsewhere; None when the file is not plainly regular."""
+    a date or a flag, text elsewhere (dictionary-coded text, a Categorical, for the ``coded``
+    columns: values that repeat); None when the file is not plainly regular."""
     import pyarrow.csv as pa_csv
 
     header = _header(utf8, separator)
     if header is None or not any(kinds.get(name) in ARROW_TYPES for name in header):
         return None
     types = {
-        f"f{i}": ARROW_TYPES.get(kinds.get(name, "str"), pa.large_string())
+        f"f{i}": ARROW_TYPES.get(kinds.get(name, "str"), CODED if name in coded else TEXT)
         for i, name in enumerate(header)
     }
     try:
@@ -95,7 +103,7 @@ def _has_blank_row(table: pa.Table) -> bool:
     from acctkit.data.parse import is_blank
 
     first = table.column(0)
-    if pa.types.is_large_string(first.type):
+    if first.type in (TEXT, CODED):
         return bool(is_blank(_as_pandas(first)).any())
     return first.null_count > 0
 
@@ -113,15 +121,17 @@ def _odd_number(column: pa.ChunkedArray) -> bool:
 def _ends_in_open_quote(last: pa.ChunkedArray) -> bool:
     """A quote never closed takes the file's last line break into its value (the text read
     says where it starts); a closed one leaves it to end the record."""
-    if not pa.types.is_large_string(last.type):
+    if last.type not in (TEXT, CODED):
         return False
     value = last[-1].as_py()
     return value is not None and value.endswith(("\n", "\r"))
 
 
 def _as_pandas(column: pa.ChunkedArray) -> pd.Series:
-    if pa.types.is_large_string(column.type):
+    if column.type == TEXT:
         return pd.Series(pd.array(column, dtype="str"))
+    if column.type == CODED:
+        return pd.Series(column.to_pandas())  # a Categorical of the distinct texts
     if pa.types.is_date32(column.type):
         return pd.Series(column.to_pandas(date_as_object=False))
     return pd.Series(column.to_pandas(types_mapper=_PANDAS_TYPES.get))
