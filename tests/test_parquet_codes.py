@@ -119,3 +119,15 @@ def test_a_reference_without_its_key_table_stays_text(tmp_path):
     assert from_text.tolist()[2:] == ["K3", "K3", "K1"]
     for folder in (parquet, csv):
         pd.testing.assert_series_equal(load_portfolio(folder).interactions["contact_id"], from_text)
+
+
+def test_categorical_frames_give_the_tables_of_text_frames():
+    """A user's DataFrames with Categorical columns (ids, dates, numbers, flags alike) go
+    through the same coded paths: each distinct value read once, the same tables."""
+    tables = dict(TINY, interactions=MESSY_INTERACTIONS)
+    as_text = _frames(tables)
+    as_categories = {name: frame.astype("category") for name, frame in as_text.items()}
+    expected, coded = from_frames(as_text), from_frames(as_categories)
+    assert coded.interactions["account_id"].tolist() == ["007", "007", "A2", "A2", "007"]
+    for name, frame in expected.tables().items():
+        pd.testing.assert_frame_equal(coded.tables()[name], frame, obj=name)

@@ -149,11 +149,13 @@ class Column:
 
     @property
     def repetitive(self) -> bool:
-        """Whether the column's values repeat from row to row (enums, references, short
-        labels such as owners or products; not unique ids, not free text): a Parquet
-        file's dictionary of them is read as it is, each distinct value parsed once."""
+        """Whether the column holds a few values repeated over many rows (enums, short
+        labels such as owners or products): read as dictionary codes, each distinct value
+        parsed once. Not ids (references to contacts or opportunities have as many
+        distinct values as a few dozen rows: decoding them costs more than it saves, as
+        measured), not free text."""
         return self.kind == "enum" or (
-            self.kind in ("id", "str") and not self.unique and not self.free_text
+            self.kind == "str" and self.ref is None and not self.free_text
         )
 
 
