@@ -8,6 +8,7 @@ contract (see ``acctkit.data.portfolio``).
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,9 @@ from acctkit.data.schema import KEYS, REQUIRED_TABLES, SCHEMA
 from acctkit.data.validate import header_notes, parse_table, short_row_findings
 from acctkit.database import is_url
 from acctkit.errors import ConfigError, DataValidationError, Problem
+
+Started = dict[str, tuple[RawTable, Future]]
+"""Validations started before assembly: table name -> (the raw table, its parse_table)."""
 
 
 class LoadNote(UserWarning):
@@ -140,6 +144,11 @@ def load_with_notes(
     """:func:`load_portfolio`, returning its notes instead of warning them (for the CLI)."""
     checked = read_mapping(mapping) if mapping is not None else None
     notes_file = notes
+    if dayfirst is not None:
+        order = "dmy" if dayfirst else "iso"
+    else:
+        order = (checked.date_order if checked else None) or "iso"
+    parsed: Started = {}
     if is_url(source):
         raws, problems, notes = _read_database(str(source), checked, schema)
         label = source_label(str(source), schema)
@@ -149,20 +158,21 @@ def load_with_notes(
         if checked is not None:
             check_file_mapping(checked)
         path = Path(source)
-        raws, problems, notes = _read_source(path, checked)
+        raws, problems, notes = _read_source(path, checked, order, parsed)
         label = str(path)
     if notes_file is not None:
         _read_notes_file(Path(notes_file), raws, problems)
     for raw in raws.values():
         errors, trimmed = short_row_findings(raw)
         problems, notes = problems + errors, notes + trimmed
-    if dayfirst is not None:
-        order = "dmy" if dayfirst else "iso"
-    else:
-        order = (checked.date_order if checked else None) or "iso"
     try:
         portfolio, skipped = _assemble(
-            raws, problems, source=label, date_order=order, drop_orphans=drop_orphans
+            raws,
+            problems,
+            source=label,
+            date_order=order,
+            drop_orphans=drop_orphans,
+            parsed=parsed,
         )
     except DataValidationError as exc:
         exc.notes = tuple(notes)  # an encoding guess helps most when the load fails
@@ -195,8 +205,11 @@ def _read_database(
 
 
 def _read_source(
-    path: Path, mapping: Mapping | None
+    path: Path, mapping: Mapping | None, date_order: str, parsed: Started
 ) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
+    """The raw tables of a folder or workbook; for a folder of table files, ``parsed``
+    receives each table's validation, started on a worker thread as soon as its file is
+    read (see ``_read_folder``)."""
     if not path.exists():
         raise DataValidationError(
             [Problem("portfolio", f"'{path}' does not exist")], source=str(path)
@@ -217,18 +230,36 @@ def _read_source(
                 [Problem("portfolio", read_failure(exc), file=path.name)], source=str(path)
             ) from None
     files, problems = find_table_files(path)
-    raws = {}
-    for name, file in files.items():
-        try:
-            columns = SCHEMA[name].columns
-            kinds = {column.name: column.kind for column in columns}
-            coded = [column.name for column in columns if column.repetitive]
-            raws[name] = read_file(name, file, kinds=kinds, coded=coded)
-        except Exception as exc:  # damaged Parquet / Excel / CSV: report, keep checking others
-            problems.append(Problem(name, read_failure(exc), file=file.name))
+    raws = _read_folder(files, problems, date_order, parsed)
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
     notes += [note for raw in raws.values() for note in header_notes(raw)]
     return raws, problems, notes
+
+
+def _read_folder(
+    files: dict[str, Path],
+    problems: list[Problem],
+    date_order: str,
+    parsed: Started,
+) -> dict[str, RawTable]:
+    """Read the table files one after the other, and validate each table on a worker
+    thread while the next file is read: reading is mostly Arrow's own (multi-core) work,
+    which leaves Python free for the validation. A file that cannot be read is a problem,
+    and the other files are still read."""
+    raws = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate") as worker:
+        for name, file in files.items():
+            try:
+                columns = SCHEMA[name].columns
+                kinds = {column.name: column.kind for column in columns}
+                coded = [column.name for column in columns if column.repetitive]
+                raws[name] = read_file(name, file, kinds=kinds, coded=coded)
+            except Exception as exc:  # damaged Parquet / Excel / CSV: report, go on
+                problems.append(Problem(name, read_failure(exc), file=file.name))
+                continue
+            raw = raws[name]
+            parsed[name] = (raw, worker.submit(parse_table, raw, date_order=date_order))
+    return raws
 
 
 def _assemble(
@@ -238,8 +269,15 @@ def _assemble(
     source: str | None,
     date_order: str,
     drop_orphans: bool,
+    parsed: Started | None = None,
 ) -> tuple[Portfolio, list[Problem]]:
-    """Parse every table (parents first), check the rules between them; raise or build."""
+    """Parse every table (parents first), check the rules between them; raise or build.
+
+    ``parsed`` holds the validations already started (``_read_folder``), each with the raw
+    table it validates: one is used when that table is taken as read (not filtered by
+    ``drop_orphans``, nor replaced by a notes file).
+    """
+    parsed = parsed or {}
     problems, raws, skipped = list(problems), dict(raws), []
     for name in REQUIRED_TABLES:
         if name not in raws and not any(p.table == name for p in problems):
@@ -248,12 +286,17 @@ def _assemble(
     for name in TABLE_NAMES:
         if name not in raws:
             continue
+        read = raws[name]
         if name == "review_notes":
             raws[name] = _filled_notes(raws[name])
         if drop_orphans and name in ORPHAN_PARENTS:
             raws[name], notes = _without_orphans(name, raws, typed, problems)
             skipped.extend(notes)
-        frame, found = parse_table(raws[name], date_order=date_order)
+        started, validation = parsed.get(name, (None, None))
+        if raws[name] is read and started is read:  # validated as the next file was read
+            frame, found = validation.result()
+        else:
+            frame, found = parse_table(raws[name], date_order=date_order)
         if found and raws[name].as_text is not None:  # read typed: quote the cells as written
             raws[name] = raws[name].as_text()
             frame, found = parse_table(raws[name], date_order=date_order)
