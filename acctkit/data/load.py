@@ -35,6 +35,7 @@ from acctkit.data.readers import (
 )
 from acctkit.data.references import (
     ORPHAN_PARENTS,
+    Lookups,
     check_references,
     drop_orphans,
     unreliable,
@@ -245,21 +246,36 @@ def _read_folder(
     """Read the table files one after the other, and validate each table on a worker
     thread while the next file is read: reading is mostly Arrow's own (multi-core) work,
     which leaves Python free for the validation. A file that cannot be read is a problem,
-    and the other files are still read."""
-    raws = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate") as worker:
-        for name, file in files.items():
+    and the other files are still read.
+
+    Returns as soon as the files are read: the worker finishes its queue while the caller
+    takes the first tables' results (``parsed``)."""
+    raws, failures = {}, {}
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate")
+    try:
+        for name, file in sorted(files.items(), key=_reading_order):
             try:
                 columns = SCHEMA[name].columns
                 kinds = {column.name: column.kind for column in columns}
                 coded = [column.name for column in columns if column.repetitive]
                 raws[name] = read_file(name, file, kinds=kinds, coded=coded)
             except Exception as exc:  # damaged Parquet / Excel / CSV: report, go on
-                problems.append(Problem(name, read_failure(exc), file=file.name))
+                failures[name] = Problem(name, read_failure(exc), file=file.name)
                 continue
             raw = raws[name]
             parsed[name] = (raw, worker.submit(parse_table, raw, date_order=date_order))
-    return raws
+    finally:
+        worker.shutdown(wait=False)  # the queued validations still run
+    problems.extend(failures[name] for name in files if name in failures)
+    return {name: raws[name] for name in files if name in raws}  # the files' order
+
+
+def _reading_order(item: tuple[str, Path]) -> tuple[bool, int]:
+    """The key tables first (references to them are looked up as soon as the referring
+    table is validated), then the largest file first (its validation overlaps the reading
+    of all the others)."""
+    name, path = item
+    return name not in KEYS, -path.stat().st_size
 
 
 def _assemble(
@@ -271,11 +287,14 @@ def _assemble(
     drop_orphans: bool,
     parsed: Started | None = None,
 ) -> tuple[Portfolio, list[Problem]]:
-    """Parse every table (parents first), check the rules between them; raise or build.
+    """Parse every table, check the rules between them; raise or build.
 
     ``parsed`` holds the validations already started (``_read_folder``), each with the raw
     table it validates: one is used when that table is taken as read (not filtered by
-    ``drop_orphans``, nor replaced by a notes file).
+    ``drop_orphans``, nor replaced by a notes file), and the tables are taken in the order
+    their validations finish. Else, and always with ``drop_orphans`` (a child's rows are
+    judged against its typed parent), parents come first. The typed tables and their
+    problems are listed in the data model's order either way.
     """
     parsed = parsed or {}
     problems, raws, skipped = list(problems), dict(raws), []
@@ -283,14 +302,18 @@ def _assemble(
         if name not in raws and not any(p.table == name for p in problems):
             problems.append(Problem(name, f"the required table '{name}' is missing"))
     typed: dict[str, pd.DataFrame] = {}
-    for name in TABLE_NAMES:
+    found_in: dict[str, list[Problem]] = {}
+    lookups = Lookups()
+    order = TABLE_NAMES if drop_orphans else [*parsed, *TABLE_NAMES]
+    for name in dict.fromkeys(order):
         if name not in raws:
             continue
         read = raws[name]
         if name == "review_notes":
             raws[name] = _filled_notes(raws[name])
         if drop_orphans and name in ORPHAN_PARENTS:
-            raws[name], notes = _without_orphans(name, raws, typed, problems)
+            so_far = problems + [p for found in found_in.values() for p in found]
+            raws[name], notes = _without_orphans(name, raws, typed, so_far)
             skipped.extend(notes)
         started, validation = parsed.get(name, (None, None))
         if raws[name] is read and started is read:  # validated as the next file was read
@@ -300,8 +323,10 @@ def _assemble(
         if found and raws[name].as_text is not None:  # read typed: quote the cells as written
             raws[name] = raws[name].as_text()
             frame, found = parse_table(raws[name], date_order=date_order)
-        typed[name] = frame
-        problems.extend(found)
+        typed[name], found_in[name] = frame, found
+        lookups.add(name, typed)  # while the worker validates the next tables
+    typed = {name: typed[name] for name in TABLE_NAMES if name in typed}
+    problems.extend(p for name in typed for p in found_in[name])
     if "accounts" in typed and typed["accounts"].empty:
         if not any(p.table == "accounts" for p in problems):  # not when its header is wrong
             problems.append(
@@ -313,7 +338,7 @@ def _assemble(
             )
     codes: dict = {}
     if "accounts" in typed:
-        found, codes = check_references(typed, raws, unreliable(problems, raws))
+        found, codes = check_references(typed, raws, unreliable(problems, raws), lookups)
         problems.extend(found)
     if problems:
         raise DataValidationError(problems, source=source)

@@ -12,7 +12,7 @@ import pandas as pd
 from acctkit.data import parse
 from acctkit.data.plan_rules import check_plan_links
 from acctkit.data.readers import RawTable
-from acctkit.data.schema import KEYS, SCHEMA
+from acctkit.data.schema import KEYS, SCHEMA, Column
 from acctkit.data.validate import shortened
 from acctkit.errors import Problem
 
@@ -73,17 +73,57 @@ def drop_orphans(raw: RawTable, known: pd.Series | None) -> tuple[RawTable, list
     return raw.take(~(blank | unknown)), notes
 
 
+class Lookups:
+    """The position of each referencing id among its target's ids (-1: blank or unknown),
+    per reference (``"table.column"``): the one hashing pass over millions of ids.
+
+    ``add`` each table as soon as it is typed: its references to the tables typed before it
+    (parents come first) are looked up then, while later tables are still being validated.
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[str, np.ndarray] = {}
+        self._targets: dict[str, pd.Index | None] = {}
+
+    def add(self, name: str, typed: dict[str, pd.DataFrame]) -> None:
+        for column in SCHEMA[name].columns:
+            if column.ref is not None and column.ref.split(".")[0] in typed:
+                self.positions(name, column, typed)
+
+    def target(self, ref: str, typed: dict[str, pd.DataFrame]) -> pd.Index | None:
+        """The target's ids (hashed once), None when they cannot serve: blank or twice."""
+        if ref not in self._targets:
+            table, column = ref.split(".")
+            keys = pd.Index(typed[table][column])
+            self._targets[ref] = keys if not keys.hasnans and keys.is_unique else None
+        return self._targets[ref]
+
+    def positions(self, name: str, column: Column, typed: dict[str, pd.DataFrame]):
+        """The positions of one reference's ids (None when the target cannot serve)."""
+        key = f"{name}.{column.name}"
+        if key not in self.codes:
+            keys = self.target(column.ref, typed)
+            if keys is None:
+                return None
+            self.codes[key] = parse.positions(typed[name][column.name], keys)
+        return self.codes[key]
+
+
 def check_references(
-    typed: dict[str, pd.DataFrame], raws: dict[str, RawTable], broken: set[str]
+    typed: dict[str, pd.DataFrame],
+    raws: dict[str, RawTable],
+    broken: set[str],
+    lookups: Lookups | None = None,
 ) -> tuple[list[Problem], dict[str, np.ndarray]]:
     """Ids that must exist elsewhere; a broken target table is not checked against (its own
     problem is reported already, and every reference to it would only repeat it).
 
     Also returns, per reference checked (``"table.column"``), the position of each value in
-    its target key (-1: blank or unknown): the one hashing pass over millions of ids, which
-    the contact-account check and the categorical dtypes reuse.
+    its target key (-1: blank or unknown), which the contact-account check and the
+    categorical dtypes reuse; ``lookups`` holds those already computed.
     """
-    problems, codes, targets = [], {}, {}
+    lookups = lookups or Lookups()
+    problems, codes = [], {}
     for name, frame in typed.items():
         for column in SCHEMA[name].columns:
             if column.ref is None:
@@ -91,15 +131,11 @@ def check_references(
             target_table, target_column = column.ref.split(".")
             if target_table not in typed or target_table in broken:
                 continue
-            if column.ref not in targets:  # each key table's index hashed once
-                keys = pd.Index(typed[target_table][target_column])
-                usable = not keys.hasnans and keys.is_unique  # else reported as such
-                targets[column.ref] = keys if usable else None
-            keys = targets[column.ref]
-            if keys is None:
+            found = lookups.positions(name, column, typed)
+            if found is None:  # the target's ids are blank or repeated: reported as such
                 continue
+            keys = lookups.target(column.ref, typed)
             values = frame[column.name]
-            found = parse.positions(values, keys)
             codes[f"{name}.{column.name}"] = found
             dangling = (found < 0) & values.notna().to_numpy()
             if dangling.any():
