@@ -18,6 +18,7 @@ import contextlib
 import queue
 import re
 import select
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -47,14 +48,22 @@ _PG_TYPES = {
 
 
 def read_database_tables(
-    url: str, *, schema: str | None = None, mapping: Mapping | None = None
+    url: str,
+    *,
+    schema: str | None = None,
+    mapping: Mapping | None = None,
+    on_read: Callable[[RawTable], None] | None = None,
 ) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
-    """The raw tables of a portfolio held in a database, the problems found, and notes."""
+    """The raw tables of a portfolio held in a database, the problems found, and notes.
+
+    ``on_read`` is called with each table (of acctkit's names: without a mapping) as soon
+    as it is read, from the thread that read it: the load validates it meanwhile.
+    """
     raws: dict[str, RawTable] = {}
     problems: list[Problem] = []
     notes: list[Problem] = []
     with read_transaction(url) as connection:
-        reader = _Reader(connection, url)
+        reader = _Reader(connection, url, on_read if mapping is None else None)
         jobs = _jobs(reader, schema, mapping, problems)
         results = reader.read_all(jobs)
     for name, _, label in jobs:
@@ -152,9 +161,10 @@ def check_file_mapping(mapping: Mapping) -> None:
 class _Reader:
     """Reads whole results in the transaction's connection by the dialect's fastest path."""
 
-    def __init__(self, connection, url: str):
+    def __init__(self, connection, url: str, on_read: Callable[[RawTable], None] | None = None):
         self.connection = connection
         self.url = url
+        self.on_read = on_read
         self.dialect = connection.dialect
         self.backend = connection.dialect.name
         self.driver = connection.dialect.driver
@@ -276,7 +286,10 @@ class _Reader:
 
     def _raw(self, name: str, frame: pd.DataFrame, label: str) -> RawTable:
         shown = f"database table '{label}'" if not label.startswith("query") else label
-        return RawTable(name, frame, shown, rows=np.arange(1, len(frame) + 1))
+        raw = RawTable(name, frame, shown, rows=np.arange(1, len(frame) + 1))
+        if self.on_read is not None:
+            self.on_read(raw)
+        return raw
 
     def _snapshot_connection(self):
         """A second PostgreSQL connection in the same snapshot as the first (an exported

@@ -49,6 +49,26 @@ Started = dict[str, tuple[RawTable, Future]]
 """Validations started before assembly: table name -> (the raw table, its parse_table)."""
 
 
+class _Validations:
+    """Tables validated on a worker thread as soon as they are read, while the next one is
+    being read: reading is mostly Arrow's, DuckDB's or the driver's own (multi-core) work,
+    which leaves Python free for the validation. ``started`` holds each table's validation
+    with the raw table it validates; ``close`` lets the worker finish its queue while the
+    caller takes the first results."""
+
+    def __init__(self, date_order: str) -> None:
+        self.date_order = date_order
+        self.started: Started = {}
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate")
+
+    def start(self, raw: RawTable) -> None:
+        job = self._worker.submit(parse_table, raw, date_order=self.date_order)
+        self.started[raw.name] = (raw, job)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False)  # the queued validations still run
+
+
 class LoadNote(UserWarning):
     """Something the load did that the user should know: rows skipped with ``drop_orphans``,
     a file read in a guessed encoding. ``load_portfolio`` warns with it."""
@@ -149,9 +169,12 @@ def load_with_notes(
         order = "dmy" if dayfirst else "iso"
     else:
         order = (checked.date_order if checked else None) or "iso"
-    parsed: Started = {}
+    validations = _Validations(order)
     if is_url(source):
-        raws, problems, notes = _read_database(str(source), checked, schema)
+        try:
+            raws, problems, notes = _read_database(str(source), checked, schema, validations)
+        finally:
+            validations.close()
         label = source_label(str(source), schema)
     else:
         if schema is not None:
@@ -159,7 +182,10 @@ def load_with_notes(
         if checked is not None:
             check_file_mapping(checked)
         path = Path(source)
-        raws, problems, notes = _read_source(path, checked, order, parsed)
+        try:
+            raws, problems, notes = _read_source(path, checked, validations)
+        finally:
+            validations.close()
         label = str(path)
     if notes_file is not None:
         _read_notes_file(Path(notes_file), raws, problems)
@@ -173,7 +199,7 @@ def load_with_notes(
             source=label,
             date_order=order,
             drop_orphans=drop_orphans,
-            parsed=parsed,
+            parsed=validations.started,
         )
     except DataValidationError as exc:
         exc.notes = tuple(notes)  # an encoding guess helps most when the load fails
@@ -198,19 +224,18 @@ def from_frames(
 
 
 def _read_database(
-    url: str, mapping: Mapping | None, schema: str | None
+    url: str, mapping: Mapping | None, schema: str | None, validations: _Validations
 ) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
     if mapping is not None:
         check_database_mapping(mapping)
-    return read_database_tables(url, schema=schema, mapping=mapping)
+    return read_database_tables(url, schema=schema, mapping=mapping, on_read=validations.start)
 
 
 def _read_source(
-    path: Path, mapping: Mapping | None, date_order: str, parsed: Started
+    path: Path, mapping: Mapping | None, validations: _Validations
 ) -> tuple[dict[str, RawTable], list[Problem], list[Problem]]:
-    """The raw tables of a folder or workbook; for a folder of table files, ``parsed``
-    receives each table's validation, started on a worker thread as soon as its file is
-    read (see ``_read_folder``)."""
+    """The raw tables of a folder or workbook; a folder's tables are validated as they are
+    read (``_read_folder``)."""
     if not path.exists():
         raise DataValidationError(
             [Problem("portfolio", f"'{path}' does not exist")], source=str(path)
@@ -231,41 +256,29 @@ def _read_source(
                 [Problem("portfolio", read_failure(exc), file=path.name)], source=str(path)
             ) from None
     files, problems = find_table_files(path)
-    raws = _read_folder(files, problems, date_order, parsed)
+    raws = _read_folder(files, problems, validations)
     notes = encoding_notes(list(raws.values()), "save as 'CSV UTF-8' and load again")
     notes += [note for raw in raws.values() for note in header_notes(raw)]
     return raws, problems, notes
 
 
 def _read_folder(
-    files: dict[str, Path],
-    problems: list[Problem],
-    date_order: str,
-    parsed: Started,
+    files: dict[str, Path], problems: list[Problem], validations: _Validations
 ) -> dict[str, RawTable]:
-    """Read the table files one after the other, and validate each table on a worker
-    thread while the next file is read: reading is mostly Arrow's own (multi-core) work,
-    which leaves Python free for the validation. A file that cannot be read is a problem,
-    and the other files are still read.
-
-    Returns as soon as the files are read: the worker finishes its queue while the caller
-    takes the first tables' results (``parsed``)."""
+    """Read the table files one after the other, each validated as the next one is read
+    (``validations``). A file that cannot be read is a problem, and the other files are
+    still read."""
     raws, failures = {}, {}
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate")
-    try:
-        for name, file in sorted(files.items(), key=_reading_order):
-            try:
-                columns = SCHEMA[name].columns
-                kinds = {column.name: column.kind for column in columns}
-                coded = [column.name for column in columns if column.repetitive]
-                raws[name] = read_file(name, file, kinds=kinds, coded=coded)
-            except Exception as exc:  # damaged Parquet / Excel / CSV: report, go on
-                failures[name] = Problem(name, read_failure(exc), file=file.name)
-                continue
-            raw = raws[name]
-            parsed[name] = (raw, worker.submit(parse_table, raw, date_order=date_order))
-    finally:
-        worker.shutdown(wait=False)  # the queued validations still run
+    for name, file in sorted(files.items(), key=_reading_order):
+        try:
+            columns = SCHEMA[name].columns
+            kinds = {column.name: column.kind for column in columns}
+            coded = [column.name for column in columns if column.repetitive]
+            raws[name] = read_file(name, file, kinds=kinds, coded=coded)
+        except Exception as exc:  # damaged Parquet / Excel / CSV: report, go on
+            failures[name] = Problem(name, read_failure(exc), file=file.name)
+            continue
+        validations.start(raws[name])
     problems.extend(failures[name] for name in files if name in failures)
     return {name: raws[name] for name in files if name in raws}  # the files' order
 
@@ -289,7 +302,7 @@ def _assemble(
 ) -> tuple[Portfolio, list[Problem]]:
     """Parse every table, check the rules between them; raise or build.
 
-    ``parsed`` holds the validations already started (``_read_folder``), each with the raw
+    ``parsed`` holds the validations already started (``_Validations``), each with the raw
     table it validates: one is used when that table is taken as read (not filtered by
     ``drop_orphans``, nor replaced by a notes file), and the tables are taken in the order
     their validations finish. Else, and always with ``drop_orphans`` (a child's rows are
