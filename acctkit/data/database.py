@@ -424,9 +424,14 @@ def _pq_error(pgconn, result=None) -> str:
     return message.strip() or "COPY failed"
 
 
+_NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
 def _arrow_frame(table: pa.Table) -> pd.DataFrame:
-    """An Arrow result as pandas reads a Parquet file (dates as timestamps)."""
-    return table.to_pandas(date_as_object=False)
+    """An Arrow result as pandas reads a Parquet file written by pandas: dates as
+    timestamps, whole numbers and flags nullable (``Int64``, ``boolean``) rather than
+    floats and objects, which validation would have to read again cell by cell."""
+    return table.to_pandas(date_as_object=False, types_mapper=_NULLABLE.get)
 
 
 def _csv_frame(data: bytes, described: list[tuple[str, int]]) -> pd.DataFrame:
