@@ -144,7 +144,8 @@ class Column:
     @property
     def categorical(self) -> bool:
         """Whether the Portfolio holds the column as a Categorical (an enum, or a reference
-        to one of the ``KEYS``): a Parquet file's dictionary codes can be read as they are."""
+        to one of the ``KEYS``): validation keeps such a column's codes when it comes coded
+        (a user's Categorical) instead of spelling it out."""
         return self.kind == "enum" or self.ref in KEY_REFS
 
     @property
