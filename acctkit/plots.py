@@ -448,9 +448,9 @@ def risk_trend_chart(
         )
     axes.set_ylim(0, top)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(100 * v, lang)))
-    _month_axis(axes, frame["as_of"], lang)
+    per_review = _month_axis(axes, frame["as_of"], lang)  # biweekly: not "by month"
     axes.set_ylabel(words.report["chart.probability"], **_LABEL)
-    title_axes(axes, words.report["chart.risk.title"])
+    title_axes(axes, words.report["chart.risk.reviews" if per_review else "chart.risk.title"])
     return figure
 
 
@@ -588,9 +588,10 @@ def _amount_axis(axis, lang: str) -> None:
     axis.set_major_locator(MaxNLocator(nbins=5))
 
 
-def _month_axis(axes, months: pd.Series, lang: str) -> None:
+def _month_axis(axes, months: pd.Series, lang: str) -> bool:
     """Month ticks, the year under the first month and under each January (the day too
-    when a month has two dates: biweekly reviews)."""
+    when a month has two dates: biweekly reviews, and the axis is then one of reviews,
+    which the return value says)."""
     stamps = pd.to_datetime(months).tolist()
     # reviews every two weeks: two dates in a month, each named by its day
     days = len({(stamp.year, stamp.month) for stamp in stamps}) < len(stamps)
@@ -602,7 +603,8 @@ def _month_axis(axes, months: pd.Series, lang: str) -> None:
     ]
     axes.set_xticks(range(len(stamps)), names)
     axes.set_xlim(-0.6, len(stamps) - 0.4)
-    axes.set_xlabel(labels(lang).report["chart.month"], **_LABEL)
+    axes.set_xlabel(labels(lang).report["chart.review" if days else "chart.month"], **_LABEL)
+    return days
 
 
 def _bar_text(axes, x: float, y: float, text: str, total: float) -> None:

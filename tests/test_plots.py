@@ -216,6 +216,26 @@ def test_risk_trend_chart():
     assert axes.get_ylabel() == "Probabilité"
 
 
+def test_risk_trend_of_biweekly_reviews_is_per_review_not_per_month():
+    dates = ["2026-09-15", "2026-09-30", "2026-10-15", "2026-10-31"]
+    history = pd.DataFrame(
+        {"as_of": pd.to_datetime(dates), "risk_probability": [0.2, 0.25, 0.3, 0.2]}
+    )
+    for lang, title, axis, first in (
+        ("en", "Early-warning risk at each review", "Review", "15 Sep\n2026"),
+        ("fr", "Risque d'alerte précoce à chaque revue", "Revue", "15 sept.\n2026"),
+    ):
+        figure = plots.risk_trend_chart(history, lang)
+        (axes,) = figure.axes
+        assert plots.figure_title(figure) == title
+        assert axes.get_xlabel() == axis
+        assert axes.get_xticklabels()[0].get_text() == first
+    monthly = history.iloc[[1, 3]]
+    figure = plots.risk_trend_chart(monthly, "en")
+    assert plots.figure_title(figure) == "Early-warning risk by month"
+    assert figure.axes[0].get_xlabel() == "Month"
+
+
 def test_portfolio_matrix():
     kpis = pd.DataFrame(
         {
