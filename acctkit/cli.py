@@ -98,6 +98,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--lang", type=_language, default="en", help="labels (default en)")
     _add_review_arguments(kpis)
+    _add_notes_argument(kpis)
 
     train = command("train", _train, "Train the early-warning model on data up to a date.")
     _add_data_arguments(train)
@@ -162,12 +163,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="review date YYYY-MM-DD (default: the month's last day); --month or --as-of",
     )
     _add_review_arguments(report)
-    report.add_argument(
-        "--notes",
-        type=Path,
-        metavar="FILE",
-        help="review notes file (a filled-in notes template) instead of the data's own",
-    )
+    _add_notes_argument(report)
     report.add_argument("--out", type=Path, default=Path("reports"), help="default reports")
     report.add_argument("--jobs", type=_positive_int, help="parallel workers (default: CPUs)")
     report.add_argument("--accounts", nargs="+", metavar="ID", help="only these account ids")
@@ -324,6 +320,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _add_notes_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--notes",
+        type=Path,
+        metavar="FILE",
+        help="review notes file (a filled-in notes template) instead of the data's own",
+    )
+
+
 def _load(args: argparse.Namespace):
     from acctkit.data import load_with_notes
 
@@ -333,6 +338,7 @@ def _load(args: argparse.Namespace):
         dayfirst=True if args.dayfirst else None,  # None: the mapping's own setting holds
         drop_orphans=args.drop_orphans,
         schema=args.schema,
+        notes=getattr(args, "notes", None),
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -243,3 +243,28 @@ def test_a_review_date_outside_the_data_gets_a_note(tiny_folder):
     ) in early.stderr
     usual = run_cli("kpis", str(tiny_folder), "--as-of", "2026-06-30")
     assert "note:" not in usual.stderr
+
+
+def test_kpis_read_a_notes_file_in_place_of_the_datas_own(tmp_path):
+    """``--notes`` as for ``report``: its overdue next step counts, the data's notes do not."""
+    import pandas as pd
+
+    data = write_tables(tmp_path / "data", TINY)
+    notes = tmp_path / "review-notes.csv"
+    notes.write_text(
+        "note_id,account_id,noted_on,kind,text,due_on\n"
+        "N1,A2,2026-06-01,next_step,Send the offer,2026-06-15\n"
+        "N2,007,2026-06-01,next_step,Call back,2026-07-15\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "kpis.csv"
+    args = ("kpis", str(data), "--as-of", "2026-06-30", "-o", str(out))
+    result = run_cli(*args, "--notes", str(notes))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, index_col="account_id", dtype={"account_id": str})
+    # A2's step was due on 15 June and is not done by 30 June; 007's is not due yet.
+    assert table.loc["A2", "overdue_next_steps"] == 1
+    assert table.loc["007", "overdue_next_steps"] == 0
+    missing = run_cli(*args, "--notes", str(tmp_path / "nowhere.csv"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "the notes file" in missing.stderr and "does not exist" in missing.stderr
