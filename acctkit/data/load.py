@@ -355,7 +355,7 @@ def _assemble(
         problems.extend(found)
     if problems:
         raise DataValidationError(problems, source=source)
-    return Portfolio(**_categorise(typed, codes), source=source), skipped
+    return Portfolio(**_categorise(typed, codes, lookups), source=source), skipped
 
 
 def _read_notes_file(path: Path, raws: dict[str, RawTable], problems: list[Problem]) -> None:
@@ -393,14 +393,17 @@ def _without_orphans(
 
 
 def _categorise(
-    typed: dict[str, pd.DataFrame], codes: dict[str, np.ndarray]
+    typed: dict[str, pd.DataFrame], codes: dict[str, np.ndarray], lookups: Lookups
 ) -> dict[str, pd.DataFrame]:
     """Give ids and enums their categorical dtypes (see the Portfolio contract), from the key
-    positions the reference check computed."""
-    keys = {"accounts.account_id": pd.Index(typed["accounts"]["account_id"])}
-    for name, key in (("contacts", "contact_id"), ("opportunities", "opportunity_id")):
-        if name in typed:
-            keys[f"{name}.{key}"] = pd.Index(typed[name][key])
+    positions the reference check computed. One dtype per key table, shared by every column
+    that references it, from the ids the reference check hashed (checked unique once)."""
+    keys = {
+        f"{name}.{key}": lookups.target(f"{name}.{key}", typed)
+        for name, key in KEYS.items()
+        if name in typed
+    }
+    dtypes = {ref: pd.CategoricalDtype(ids) for ref, ids in keys.items()}
     out = {}
     for name, frame in typed.items():
         converted = {}
@@ -408,12 +411,16 @@ def _categorise(
             own_key = f"{name}.{column.name}"
             if own_key in keys:  # valid keys are unique and never blank
                 positions = np.arange(len(frame))
-                converted[column.name] = pd.Categorical.from_codes(positions, keys[own_key])
-            elif column.ref in keys and own_key in codes:
-                converted[column.name] = pd.Categorical.from_codes(codes[own_key], keys[column.ref])
+                converted[column.name] = pd.Categorical.from_codes(
+                    positions, dtype=dtypes[own_key], validate=False
+                )
             elif column.ref in keys:
-                found = parse.positions(frame[column.name], keys[column.ref])
-                converted[column.name] = pd.Categorical.from_codes(found, keys[column.ref])
+                found = codes.get(own_key)
+                if found is None:
+                    found = parse.positions(frame[column.name], keys[column.ref])
+                converted[column.name] = pd.Categorical.from_codes(
+                    found, dtype=dtypes[column.ref], validate=False
+                )
             elif column.kind == "enum" and frame[column.name].dtype != "category":  # absent
                 converted[column.name] = pd.Categorical(
                     frame[column.name], categories=list(column.choices), ordered=column.ordered

@@ -426,9 +426,10 @@ def _midnight(values: pd.Series) -> pd.Series:
     is returned as it is, found so by one integer pass."""
     ticks = values.to_numpy().view("int64")
     per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
-    if not (ticks % per_day)[ticks != np.iinfo(np.int64).min].any():
-        return values
-    return values.dt.normalize()
+    times = ticks % per_day
+    if values.hasnans:  # NaT is the smallest integer, not a midnight
+        times = times[ticks != np.iinfo(np.int64).min]
+    return values.dt.normalize() if times.any() else values
 
 
 def _every_date_in_arrow(strings: pd.Series, fmt: str) -> pd.Series | None:

@@ -7,6 +7,7 @@ together in one ``DataValidationError``; nothing is returned half-way.
 from __future__ import annotations
 
 import difflib
+import functools
 
 import numpy as np
 import pandas as pd
@@ -267,7 +268,7 @@ def _parse_column(
                 _report_unmapped(values, unknown, column, found)
             else:
                 found.add(_enum_message(values[unknown], column), name, unknown)
-        categories = pd.Categorical.from_codes(codes, list(column.choices), column.ordered)
+        categories = pd.Categorical.from_codes(codes, dtype=_enum_dtype(column), validate=False)
         values = pd.Series(categories, index=raw.index)  # an unknown value is missing
         if column.default is not None:
             values = values.fillna(column.default)
@@ -275,6 +276,12 @@ def _parse_column(
         if blank.any():
             found.add(f"is required but blank{_blank_hint(column, table)}", name, blank)
     return values
+
+
+@functools.cache
+def _enum_dtype(column: Column) -> pd.CategoricalDtype:
+    """An enum column's dtype: its values in the schema's order (made once per column)."""
+    return pd.CategoricalDtype(list(column.choices), ordered=column.ordered)
 
 
 def _date_hint(date_order: str, table: RawTable, bad: pd.Series) -> str:
