@@ -137,8 +137,8 @@ def check_references(
             keys = lookups.target(column.ref, typed)
             values = frame[column.name]
             codes[f"{name}.{column.name}"] = found
-            dangling = (found < 0) & values.notna().to_numpy()
-            if dangling.any():
+            dangling = found < 0  # blank or unknown: only the unknown ones are dangling
+            if dangling.any() and (dangling := dangling & values.notna().to_numpy()).any():
                 missing = pd.unique(values[dangling])
                 examples = ", ".join(repr(shortened(v)) for v in missing[:3])
                 raw = raws[name]
@@ -253,7 +253,10 @@ def _check_contact_accounts(
         account = codes[f"{name}.account_id"]
         # The contact's account; -1 for no or an unknown contact (code -1 takes the last).
         owner = np.append(contact_account, -1)[contact]
-        mismatch = (owner != account) & (account >= 0) & (owner >= 0)
+        mismatch = owner != account
+        if mismatch.any():  # rows without a (known) contact or account differ too: not those
+            mismatch &= owner >= 0
+            mismatch &= account >= 0
         if mismatch.any():
             first = int(np.argmax(mismatch))
             frame, raw = typed[name], raws[name]
