@@ -29,12 +29,11 @@ from acctkit.config import load_config
 from acctkit.format import date, fill, number, signed
 from acctkit.i18n import labels
 from acctkit.kpis.columns import to_column
-from acctkit.kpis.scores import SCORE_INPUTS, SEGMENTS, score_breakdown, score_columns
+from acctkit.kpis.scores import SCORE_INPUTS, SCORES, SEGMENTS, score_breakdown, score_columns
 from acctkit.kpis.summary import SUMMARY_COLUMNS
 from acctkit.plots import number_ticks, style_axes, title_axes
 from acctkit.theme import BAND_COLOURS, DPI, PALETTE, WIDTH, ZONE_COLOURS
 
-SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
 FAMILY_SCORES = SCORES[:3]
 KPI_SELECTION = (
     "share_of_wallet_pct",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from acctkit.kpis.plan import PLAN_COLUMNS, PLAN_STATUSES
+from acctkit.kpis.plan import PLAN_COLUMNS, PLAN_COUNTS, PLAN_STATUSES
 from acctkit.kpis.scores import BANDS, SEGMENTS
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -156,14 +156,7 @@ COUNT_COLUMNS = frozenset(
         "oldest_assessment_days",
         "products_owned",
         "whitespace_cells",
-        "plan_days_left",
-        "objectives",
-        "objectives_on_track",
-        "objectives_at_risk",
-        "objectives_off_track",
-        "objectives_achieved",
-        "open_obstacles",
-        "open_opportunities",
+        *PLAN_COUNTS,
     }
 )
 """Whole numbers: nullable ``Int64`` (``<NA>`` when the table is absent)."""

@@ -21,6 +21,7 @@ import pandas as pd
 
 from acctkit.config import Config
 from acctkit.data.portfolio import Portfolio
+from acctkit.kpis.scores import RATINGS, SCORES
 
 REVENUE_KPI = "plan_revenue_won"
 PLAN_COLUMNS = (
@@ -43,6 +44,17 @@ PLAN_COLUMNS = (
 )
 """The plan family of the KPI frame; the last two are additions to the spec (what the
 ``no_plan`` and ``plan_ending`` alerts read)."""
+PLAN_COUNTS = (
+    "plan_days_left",
+    "objectives",
+    "objectives_on_track",
+    "objectives_at_risk",
+    "objectives_off_track",
+    "objectives_achieved",
+    "open_obstacles",
+    "open_opportunities",
+)
+"""The plan columns that are whole numbers."""
 PLAN_STATUSES = ("on_track", "at_risk", "off_track", "no_objectives", "no_plan")
 OBJECTIVE_STATUSES = (
     "on_track",
@@ -68,16 +80,6 @@ PROGRESS_COLUMNS = (
 )
 """The columns of :func:`acctkit.objective_progress` (index ``objective_id``)."""
 
-_SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
-_RATINGS = (
-    "strategic_fit",
-    "ecosystem_influence",
-    "risk_level",
-    "max_risk",
-    "sponsor_influence",
-    "sentiment",
-    "sentiment_prev",
-)
 _RANGES = {
     "engagement_trend_pct": (-100.0, np.inf),
     "gross_margin_pct": (-100.0, 100.0),
@@ -88,7 +90,7 @@ _RANGES = {
     "depth_level": (0.0, 4.0),
     "levels_engaged": (0.0, 4.0),
     "net_contribution": (-np.inf, np.inf),
-    **dict.fromkeys(_RATINGS, (1.0, 5.0)),
+    **dict.fromkeys(RATINGS, (1.0, 5.0)),
 }
 _OFFSET = 1 << 21  # day numbers made positive (1950..2100 and well beyond)
 _STRIDE = 1 << 23
@@ -98,7 +100,7 @@ def kpi_range(kpi: str) -> tuple[float, float]:
     """The range a forecast of ``kpi`` is clipped to (account-plan.md, "KPI ranges")."""
     if kpi in _RANGES:
         return _RANGES[kpi]
-    if kpi.endswith("_pct") or kpi in _SCORES:
+    if kpi.endswith("_pct") or kpi in SCORES:
         return (0.0, 100.0)
     return (0.0, np.inf)
 

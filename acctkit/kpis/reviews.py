@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from acctkit.config import REVIEW_CADENCES as CADENCES
+from acctkit.data.schema import SCHEMA
 from acctkit.errors import ConfigError
 from acctkit.kpis.windows import as_of_date, month_ends
 
@@ -83,17 +84,7 @@ def review_dates(as_of: object, periods: int = 12, cadence: str = "monthly") -> 
     return pd.DatetimeIndex(date - pd.to_timedelta(steps, unit="D"), name="as_of")
 
 
-NOTE_COLUMNS = (
-    "note_id",
-    "account_id",
-    "noted_on",
-    "author",
-    "kind",
-    "text",
-    "objective_id",
-    "due_on",
-    "done_on",
-)
+NOTE_COLUMNS = SCHEMA["review_notes"].names  # the data model's review notes columns, in order
 
 
 def notes_at(portfolio, as_of: object) -> pd.DataFrame:

@@ -24,6 +24,18 @@ SCORE_BANDS = {
     "execution_score": "execution_band",
     "health_score": "health_band",
 }
+SCORES = tuple(SCORE_BANDS)
+"""The four scores (0-100), in the catalogue's order."""
+RATINGS = (
+    "strategic_fit",
+    "ecosystem_influence",
+    "risk_level",
+    "max_risk",
+    "sponsor_influence",
+    "sentiment",
+    "sentiment_prev",
+)
+"""KPIs on a 1-5 scale (the assessments', the enthusiasm ratings')."""
 SCORE_INPUTS = {
     "potential_score": (
         "estimated_budget",

@@ -17,6 +17,7 @@ import pandas as pd
 
 from acctkit.format import compact, is_missing, number
 from acctkit.i18n import labels
+from acctkit.kpis.scores import SCORES
 from acctkit.kpis.whitespace import combined_map
 from acctkit.markup import Html, block, join, link, tag
 from acctkit.report import cells
@@ -35,7 +36,6 @@ GROUP_TABLES = (
     "group_members",
 )
 """The bundle tables a group page reads."""
-SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
 GROUP_KPIS = (
     "annual_revenue",
     "estimated_budget",

@@ -20,9 +20,8 @@ from acctkit.errors import ReportError
 from acctkit.format import fill, is_missing, number, percent
 from acctkit.i18n import REFERENCE, labels
 from acctkit.kpis.columns import EXTRA_COLUMNS, FAMILIES
-from acctkit.kpis.scores import SEGMENTS
+from acctkit.kpis.scores import RATINGS, SCORES, SEGMENTS
 
-SCORES = ("potential_score", "relationship_score", "execution_score", "health_score")
 FAMILY_SCORES = {
     "potential": "potential_score",
     "relationship": "relationship_score",
@@ -57,18 +56,6 @@ MONEY = frozenset(
         "plan_revenue_target",
     }
 )
-SCALES = frozenset(
-    {
-        "strategic_fit",
-        "ecosystem_influence",
-        "risk_level",
-        "max_risk",
-        "sponsor_influence",
-        "sentiment",
-        "sentiment_prev",
-    }
-)
-"""KPIs on a 1-5 scale (the assessments', the enthusiasm ratings')."""
 MEANS = frozenset({"client_attendees_mean", "sentiment_drift"})
 """Counts or points shown with one decimal (a mean of whole numbers, a difference of two)."""
 
@@ -109,7 +96,7 @@ def kpi_format(column: str) -> tuple[str, int]:
         return "pct", 1
     if column.endswith("_score"):
         return "score", 1
-    if column in SCALES:
+    if column in RATINGS:
         return "scale", 1
     if column == "median_response_hours":
         return "hours", 1
