@@ -317,8 +317,8 @@ def _assemble(
     typed: dict[str, pd.DataFrame] = {}
     found_in: dict[str, list[Problem]] = {}
     lookups = Lookups()
-    order = TABLE_NAMES if drop_orphans else [*parsed, *TABLE_NAMES]
-    for name in dict.fromkeys(order):
+    order = TABLE_NAMES if drop_orphans else _in_turn(parsed)
+    for name in order:
         if name not in raws:
             continue
         read = raws[name]
@@ -329,7 +329,7 @@ def _assemble(
             raws[name], notes = _without_orphans(name, raws, typed, so_far)
             skipped.extend(notes)
         started, validation = parsed.get(name, (None, None))
-        if raws[name] is read and started is read:  # validated as the next file was read
+        if raws[name] is read and started is read and not validation.cancelled():
             frame, found = validation.result()
         else:
             frame, found = parse_table(raws[name], date_order=date_order)
@@ -356,6 +356,20 @@ def _assemble(
     if problems:
         raise DataValidationError(problems, source=source)
     return Portfolio(**_categorise(typed, codes, lookups), source=source), skipped
+
+
+def _in_turn(parsed: Started):
+    """The table names in the order their validations can be taken: a finished one first,
+    else one still queued (cancelled, to be validated by the caller: the last queued, while
+    the worker goes on from the first), else the one running."""
+    waiting = list(parsed)
+    while waiting:
+        name = next((n for n in waiting if parsed[n][1].done()), None)
+        if name is None:
+            name = next((n for n in reversed(waiting) if parsed[n][1].cancel()), waiting[0])
+        waiting.remove(name)
+        yield name
+    yield from (name for name in TABLE_NAMES if name not in parsed)
 
 
 def _read_notes_file(path: Path, raws: dict[str, RawTable], problems: list[Problem]) -> None:

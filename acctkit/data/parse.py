@@ -222,6 +222,34 @@ def has_duplicates(values: pd.Series) -> bool:
     return len(pc.unique(strings)) < len(strings)
 
 
+def repeated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows whose values in ``columns`` (none blank) appear in another row as well.
+
+    Each column is factorized and the codes are combined into one integer per row; one sort
+    tells whether any key repeats (most tables: none), and the rows are only marked when
+    some do. Too many distinct combinations for one integer: pandas' own row hashing.
+    """
+    key = np.zeros(len(frame), dtype=np.int64)
+    blank = np.zeros(len(frame), dtype=bool)
+    combinations = 1
+    for name in columns:
+        codes, distinct = pd.factorize(frame[name])
+        combinations *= max(len(distinct), 1)
+        if combinations >= 2**62:
+            return (
+                frame.duplicated(columns, keep=False) & frame[columns].notna().all(axis=1)
+            ).to_numpy()
+        blank |= codes < 0
+        key *= max(len(distinct), 1)
+        key += codes
+    known = key[~blank] if blank.any() else key
+    ordered = np.sort(known)
+    out = np.zeros(len(frame), dtype=bool)
+    if len(ordered) > 1 and (ordered[1:] == ordered[:-1]).any():
+        out[~blank] = pd.Series(known).duplicated(keep=False).to_numpy()
+    return out
+
+
 def positions(values: pd.Series, keys: pd.Index) -> np.ndarray:
     """The position of each value among ``keys`` (unique, no blank); -1 where a value is
     blank or not among them. A hash join in Arrow for text, ``get_indexer`` otherwise; a
