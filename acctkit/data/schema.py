@@ -151,12 +151,15 @@ class Column:
     @property
     def repetitive(self) -> bool:
         """Whether the column holds a few values repeated over many rows (enums, short
-        labels such as owners or products): read as dictionary codes, each distinct value
-        parsed once. Not ids (references to contacts or opportunities have as many
-        distinct values as a few dozen rows: decoding them costs more than it saves, as
-        measured), not free text."""
-        return self.kind == "enum" or (
-            self.kind == "str" and self.ref is None and not self.free_text
+        labels such as owners or products, and the account of each row: a portfolio of key
+        accounts has thousands of them against millions of rows): read as dictionary codes,
+        each distinct value parsed and looked up once. Not the other ids (references to
+        contacts or opportunities have as many distinct values as a few dozen rows:
+        decoding them costs more than it saves, as measured), not free text."""
+        return (
+            self.kind == "enum"
+            or self.ref == "accounts.account_id"
+            or (self.kind == "str" and self.ref is None and not self.free_text)
         )
 
 

@@ -439,9 +439,10 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
     if schema.name == "assessments":
         keys = ["account_id", "criterion", "assessed_on"]
         same_day = parse.repeated(frame, keys)  # most tables: none
-        scores = frame[same_day].groupby(keys, dropna=True, observed=True)["score"]
-        conflicting = scores.transform("nunique").reindex(frame.index, fill_value=0) > 1
-        if conflicting.any():
+        if same_day.any():
+            scores = frame[same_day].groupby(keys, dropna=True, observed=True)["score"]
+            conflicting = scores.transform("nunique").reindex(frame.index, fill_value=0) > 1
+        if same_day.any() and conflicting.any():
             found.add(
                 "two different scores for the same account, criterion and day: "
                 "which one counts is ambiguous",
