@@ -229,7 +229,9 @@ def _read_parquet(path: Path, coded: Collection[str] = ()) -> pd.DataFrame:
             for group in range(metadata.num_row_groups)
         )
     ]
-    frame = pd.read_parquet(path, read_dictionary=dictionary or None)
+    frame = pd.read_parquet(
+        path, read_dictionary=dictionary or None, to_pandas_kwargs={"split_blocks": True}
+    )
     for field_ in schema:
         binary = pa.types.is_binary(field_.type) or pa.types.is_large_binary(field_.type)
         if (binary or pa.types.is_fixed_size_binary(field_.type)) and field_.name in frame:
