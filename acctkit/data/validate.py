@@ -381,7 +381,9 @@ def _extremes(values: pd.Series) -> tuple:
     if values.dtype.kind == "M":
         return values.min(), values.max()
     array = values.array
-    if isinstance(array, pd.arrays.IntegerArray):  # whole numbers: pandas' own buffers
+    if isinstance(array, pd.arrays.IntegerArray):
+        # Whole numbers: read from the masked array's own values and mask (pandas' internal
+        # buffers), without the float copy of ``to_numpy``.
         data, blank = array._data, array._mask
         if blank.all():
             return np.nan, np.nan
@@ -437,18 +439,7 @@ def _check_unique(
 
 def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector) -> None:
     if schema.name == "assessments":
-        keys = ["account_id", "criterion", "assessed_on"]
-        same_day = parse.repeated(frame, keys)  # most tables: none
-        if same_day.any():
-            scores = frame[same_day].groupby(keys, dropna=True, observed=True)["score"]
-            conflicting = scores.transform("nunique").reindex(frame.index, fill_value=0) > 1
-        if same_day.any() and conflicting.any():
-            found.add(
-                "two different scores for the same account, criterion and day: "
-                "which one counts is ambiguous",
-                "score",
-                conflicting,
-            )
+        _check_same_day_scores(frame, found)
     if schema.name == "opportunities":
         written = found.raw.frame.get("amount")  # an unreadable amount is reported already
         unwritten = parse.is_blank(written).to_numpy() if written is not None else True
@@ -491,6 +482,23 @@ def _check_row_rules(frame: pd.DataFrame, schema: TableSchema, found: _Collector
         before = frame["closed_on"] < frame["opened_on"]
         if before.any():
             found.add("closed_on is before opened_on", "closed_on", before)
+
+
+def _check_same_day_scores(frame: pd.DataFrame, found: _Collector) -> None:
+    """One score per account, criterion and day (the same score twice is harmless)."""
+    keys = ["account_id", "criterion", "assessed_on"]
+    same_day = parse.repeated(frame, keys)
+    if not same_day.any():  # most tables: no key repeats
+        return
+    scores = frame[same_day].groupby(keys, dropna=True, observed=True)["score"]
+    conflicting = scores.transform("nunique").reindex(frame.index, fill_value=0) > 1
+    if conflicting.any():
+        found.add(
+            "two different scores for the same account, criterion and day: "
+            "which one counts is ambiguous",
+            "score",
+            conflicting,
+        )
 
 
 def _check_review_notes(frame: pd.DataFrame, found: _Collector) -> None:
