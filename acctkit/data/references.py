@@ -251,8 +251,7 @@ def _check_contact_accounts(
             continue
         contact = codes[f"{name}.contact_id"]
         account = codes[f"{name}.account_id"]
-        # The contact's account; -1 for no or an unknown contact (code -1 takes the last).
-        owner = np.append(contact_account, -1)[contact]
+        owner = parse.spread(contact_account, contact, -1)  # -1: no or an unknown contact
         mismatch = owner != account
         if mismatch.any():  # rows without a (known) contact or account differ too: not those
             mismatch &= owner >= 0

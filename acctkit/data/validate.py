@@ -204,19 +204,21 @@ def _parse_column(
     elif column.kind in ("float", "int"):
         reader = parse.number if column.kind == "float" else parse.integer
         values, bad = reader(raw, table.decimal)
-        blank = values.isna() & ~bad
-        huge = parse.too_large(raw, bad, table.decimal)
-        unreadable = bad & ~huge
-        if unreadable.any():
-            what = "a number" if column.kind == "float" else "a whole number"
-            found.add(f"expected {what}, got {_examples(raw[unreadable])}", name, unreadable)
-        if huge.any():
-            found.add(
-                "expected a number of at most 15 digits before the decimal mark, got "
-                f"{_examples(raw[huge])}",
-                name,
-                huge,
-            )
+        blank = values.isna()
+        if bad.any():  # the masks of what could not be read only when something could not
+            blank &= ~bad
+            huge = parse.too_large(raw, bad, table.decimal)
+            unreadable = bad & ~huge
+            if unreadable.any():
+                what = "a number" if column.kind == "float" else "a whole number"
+                found.add(f"expected {what}, got {_examples(raw[unreadable])}", name, unreadable)
+            if huge.any():
+                found.add(
+                    "expected a number of at most 15 digits before the decimal mark, got "
+                    f"{_examples(raw[huge])}",
+                    name,
+                    huge,
+                )
         _check_range(values, raw, column, found)
         marks = parse.currencies(raw)
         if len(marks) > 1:
@@ -242,8 +244,9 @@ def _parse_column(
             values = values.astype("boolean").mask(blank)
     elif column.kind == "date":
         values, bad = parse.date(raw, date_order, serial=table.serial_dates)
-        blank = values.isna() & ~bad
+        blank = values.isna()
         if bad.any():
+            blank &= ~bad
             found.add(
                 f"expected a date YYYY-MM-DD, got {_examples(raw[bad])}"
                 f"{_date_hint(date_order, table, raw[bad])}",
@@ -261,8 +264,8 @@ def _parse_column(
         values = values.astype("datetime64[ns]")
     else:
         codes, blank = parse.enum_codes(raw, column.choices)
-        unknown = ~blank & (codes < 0)
-        if unknown.any():  # the cells as text, for the message
+        if np.count_nonzero(codes < 0) > np.count_nonzero(blank):  # some unknown, not blank
+            unknown = ~blank & (codes < 0)
             values = parse.enum(raw)
             if name in table.value_maps or table.section:
                 _report_unmapped(values, unknown, column, found)
