@@ -153,9 +153,10 @@ class Column:
         """Whether the column holds a few values repeated over many rows (enums, short
         labels such as owners or products, and the account of each row: a portfolio of key
         accounts has thousands of them against millions of rows): read as dictionary codes,
-        each distinct value parsed and looked up once. Not the other ids (references to
-        contacts or opportunities have as many distinct values as a few dozen rows:
-        decoding them costs more than it saves, as measured), not free text."""
+        each distinct value parsed and looked up once (the account from Parquet only, see
+        ``typed_csv``). Not the other ids (references to contacts or opportunities have as
+        many distinct values as a few dozen rows: decoding them costs more than it saves,
+        as measured), not free text."""
         return (
             self.kind == "enum"
             or self.ref == "accounts.account_id"
