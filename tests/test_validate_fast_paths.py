@@ -139,3 +139,49 @@ def test_the_load_takes_finished_validations_first_then_queued_ones_from_the_end
     assert taken == ["tickets", "feedback", "contacts", "accounts"]
     assert parsed["feedback"][1].cancelled() and parsed["contacts"][1].cancelled()
     assert not parsed["accounts"][1].cancelled()
+
+
+def test_a_lookup_serves_only_the_frames_it_was_computed_from():
+    from acctkit.data.references import Lookups
+    from acctkit.data.schema import SCHEMA
+
+    accounts = pd.DataFrame({"account_id": pd.Series(["A", "B", "C"], dtype="str")})
+    contacts = pd.DataFrame({"account_id": pd.Series(["C", "A", "Z"], dtype="str")})
+    column = SCHEMA["contacts"].column("account_id")
+    lookups = Lookups()
+    lookups.add("contacts", {"accounts": accounts, "contacts": contacts})
+    # C is the third account, A the first, Z none.
+    assert lookups.positions(
+        "contacts", column, {"accounts": accounts, "contacts": contacts}
+    ).tolist() == [2, 0, -1]
+    # The same tables filtered (as drop_orphans does) are other frames: looked up again.
+    fewer = contacts.iloc[:2].reset_index(drop=True)
+    assert lookups.positions(
+        "contacts", column, {"accounts": accounts, "contacts": fewer}
+    ).tolist() == [2, 0]
+    others = pd.DataFrame({"account_id": pd.Series(["Z", "C"], dtype="str")})
+    typed = {"accounts": others, "contacts": contacts}
+    assert lookups.positions("contacts", column, typed).tolist() == [1, -1, 0]
+    assert lookups.target("accounts.account_id", typed).tolist() == ["Z", "C"]
+
+
+def test_lookups_are_made_whichever_table_comes_first():
+    from acctkit.data.references import Lookups
+    from acctkit.data.schema import SCHEMA
+
+    accounts = pd.DataFrame(
+        {
+            "account_id": pd.Series(["A", "B"], dtype="str"),
+            "parent_account_id": pd.Series([None, "A"], dtype="str"),
+        }
+    )
+    contacts = pd.DataFrame({"account_id": pd.Series(["B", "B", "A"], dtype="str")})
+    lookups = Lookups()
+    typed = {"contacts": contacts}
+    lookups.add("contacts", typed)  # its accounts are not typed yet: nothing to look up
+    typed["accounts"] = accounts
+    lookups.add("accounts", typed)  # now the contacts' references to them
+    assert lookups._codes["contacts.account_id"][2].tolist() == [1, 1, 0]
+    assert lookups._codes["accounts.parent_account_id"][2].tolist() == [-1, 0]
+    column = SCHEMA["contacts"].column("account_id")
+    assert lookups.positions("contacts", column, typed).tolist() == [1, 1, 0]

@@ -54,16 +54,26 @@ class _Validations:
     being read: reading is mostly Arrow's, DuckDB's or the driver's own (multi-core) work,
     which leaves Python free for the validation. ``started`` holds each table's validation
     with the raw table it validates; ``close`` lets the worker finish its queue while the
-    caller takes the first results."""
+    caller takes the first results. A table validated clean has its references to the clean
+    tables before it looked up at once (``lookups``, which the caller shares)."""
 
     def __init__(self, date_order: str) -> None:
         self.date_order = date_order
         self.started: Started = {}
+        self.lookups = Lookups()
+        self._clean: dict[str, pd.DataFrame] = {}
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acctkit-validate")
 
     def start(self, raw: RawTable) -> None:
-        job = self._worker.submit(parse_table, raw, date_order=self.date_order)
+        job = self._worker.submit(self._validate, raw)
         self.started[raw.name] = (raw, job)
+
+    def _validate(self, raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
+        frame, found = parse_table(raw, date_order=self.date_order)
+        if not found:
+            self._clean[raw.name] = frame
+            self.lookups.add(raw.name, self._clean)
+        return frame, found
 
     def close(self) -> None:
         self._worker.shutdown(wait=False)  # the queued validations still run
@@ -200,6 +210,7 @@ def load_with_notes(
             date_order=order,
             drop_orphans=drop_orphans,
             parsed=validations.started,
+            lookups=validations.lookups,
         )
     except DataValidationError as exc:
         exc.notes = tuple(notes)  # an encoding guess helps most when the load fails
@@ -299,6 +310,7 @@ def _assemble(
     date_order: str,
     drop_orphans: bool,
     parsed: Started | None = None,
+    lookups: Lookups | None = None,
 ) -> tuple[Portfolio, list[Problem]]:
     """Parse every table, check the rules between them; raise or build.
 
@@ -316,7 +328,7 @@ def _assemble(
             problems.append(Problem(name, f"the required table '{name}' is missing"))
     typed: dict[str, pd.DataFrame] = {}
     found_in: dict[str, list[Problem]] = {}
-    lookups = Lookups()
+    lookups = lookups or Lookups()  # with those the worker looked up already
     order = TABLE_NAMES if drop_orphans else _in_turn(parsed)
     for name in order:
         if name not in raws:

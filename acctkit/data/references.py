@@ -77,36 +77,49 @@ class Lookups:
     """The position of each referencing id among its target's ids (-1: blank or unknown),
     per reference (``"table.column"``): the one hashing pass over millions of ids.
 
-    ``add`` each table as soon as it is typed: its references to the tables typed before it
-    (parents come first) are looked up then, while later tables are still being validated.
+    ``add`` each table as soon as it is typed: the references between it and the tables
+    typed before it are looked up then, while later tables are still being validated.
+    The load's worker thread adds the tables it validates clean as it goes (Arrow's lookups
+    run outside the interpreter's lock, beside the main thread's work). Every result holds
+    the frames it was computed from, and serves only a caller whose tables are those same
+    frames (a table validated again, filtered or replaced is looked up again).
     """
 
     def __init__(self) -> None:
-        self.codes: dict[str, np.ndarray] = {}
-        self._targets: dict[str, pd.Index | None] = {}
+        self._codes: dict[str, tuple[pd.DataFrame, pd.DataFrame, np.ndarray]] = {}
+        self._targets: dict[str, tuple[pd.DataFrame, pd.Index | None]] = {}
 
     def add(self, name: str, typed: dict[str, pd.DataFrame]) -> None:
-        for column in SCHEMA[name].columns:
-            if column.ref is not None and column.ref.split(".")[0] in typed:
-                self.positions(name, column, typed)
+        """Look up the references between ``name`` and the tables typed before it, both
+        ways (tables may come in any order)."""
+        for table in typed:
+            for column in SCHEMA[table].columns:
+                target = column.ref.split(".")[0] if column.ref else None
+                if target in typed and name in (table, target):
+                    self.positions(table, column, typed)
 
     def target(self, ref: str, typed: dict[str, pd.DataFrame]) -> pd.Index | None:
         """The target's ids (hashed once), None when they cannot serve: blank or twice."""
-        if ref not in self._targets:
-            table, column = ref.split(".")
+        table, column = ref.split(".")
+        known = self._targets.get(ref)
+        if known is None or known[0] is not typed[table]:
             keys = pd.Index(typed[table][column])
-            self._targets[ref] = keys if not keys.hasnans and keys.is_unique else None
-        return self._targets[ref]
+            known = (typed[table], keys if not keys.hasnans and keys.is_unique else None)
+            self._targets[ref] = known
+        return known[1]
 
     def positions(self, name: str, column: Column, typed: dict[str, pd.DataFrame]):
         """The positions of one reference's ids (None when the target cannot serve)."""
         key = f"{name}.{column.name}"
-        if key not in self.codes:
+        target = typed[column.ref.split(".")[0]]
+        known = self._codes.get(key)
+        if known is None or known[0] is not typed[name] or known[1] is not target:
             keys = self.target(column.ref, typed)
             if keys is None:
                 return None
-            self.codes[key] = parse.positions(typed[name][column.name], keys)
-        return self.codes[key]
+            known = (typed[name], target, parse.positions(typed[name][column.name], keys))
+            self._codes[key] = known
+        return known[2]
 
 
 def check_references(
