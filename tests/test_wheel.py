@@ -146,7 +146,7 @@ def test_the_wheel_holds_the_package_with_its_notebooks_and_templates_only(built
     assert sorted(package - shipped) == [] and sorted(shipped - package) == []
     assert not [name for name in names if name.split("/")[0] in ("tests", "benchmarks", "docs")]
     entry_points = next(name for name in names if name.endswith(".dist-info/entry_points.txt"))
-    assert "acctkit = acctkit.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "acctkit = acctkit.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_acctkit_is_imported_from_the_new_environment(venv):
