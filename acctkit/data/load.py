@@ -361,13 +361,12 @@ def _assemble(
                     file=raws["accounts"].label,
                 )
             )
-    codes: dict = {}
     if "accounts" in typed:
-        found, codes = check_references(typed, raws, unreliable(problems, raws), lookups)
+        found, _ = check_references(typed, raws, unreliable(problems, raws), lookups)
         problems.extend(found)
     if problems:
         raise DataValidationError(problems, source=source)
-    return Portfolio(**_categorise(typed, codes, lookups), source=source), skipped
+    return Portfolio(**_categorise(typed, lookups), source=source), skipped
 
 
 def _in_turn(parsed: Started):
@@ -418,12 +417,11 @@ def _without_orphans(
     return drop_orphans(raws[name], known)
 
 
-def _categorise(
-    typed: dict[str, pd.DataFrame], codes: dict[str, np.ndarray], lookups: Lookups
-) -> dict[str, pd.DataFrame]:
+def _categorise(typed: dict[str, pd.DataFrame], lookups: Lookups) -> dict[str, pd.DataFrame]:
     """Give ids and enums their categorical dtypes (see the Portfolio contract), from the key
-    positions the reference check computed. One dtype per key table, shared by every column
-    that references it, from the ids the reference check hashed (checked unique once)."""
+    positions the reference check looked up (``lookups``: a sound portfolio's keys are
+    unique and never blank). One dtype per key table, shared by every column that
+    references it."""
     keys = {
         f"{name}.{key}": lookups.target(f"{name}.{key}", typed)
         for name, key in KEYS.items()
@@ -441,11 +439,8 @@ def _categorise(
                     positions, dtype=dtypes[own_key], validate=False
                 )
             elif column.ref in keys:
-                found = codes.get(own_key)
-                if found is None:
-                    found = parse.positions(frame[column.name], keys[column.ref])
                 converted[column.name] = pd.Categorical.from_codes(
-                    found, dtype=dtypes[column.ref], validate=False
+                    lookups.positions(name, column, typed), dtype=dtypes[column.ref], validate=False
                 )
             elif column.kind == "enum" and frame[column.name].dtype != "category":  # absent
                 converted[column.name] = pd.Categorical(

@@ -24,36 +24,30 @@ from acctkit.data.portfolio import Portfolio
 from acctkit.kpis.scores import RATINGS, SCORES
 
 REVENUE_KPI = "plan_revenue_won"
-PLAN_COLUMNS = (
-    "plan_id",
-    "plan_elapsed_pct",
-    "plan_days_left",
+_OBJECTIVE_COUNTS = (
     "objectives",
     "objectives_on_track",
     "objectives_at_risk",
     "objectives_off_track",
     "objectives_achieved",
+)
+_OPEN_COUNTS = ("open_obstacles", "open_opportunities")
+PLAN_COLUMNS = (
+    "plan_id",
+    "plan_elapsed_pct",
+    "plan_days_left",
+    *_OBJECTIVE_COUNTS,
     "plan_attainment_pct",
     "plan_revenue_won",
     "plan_revenue_target",
-    "open_obstacles",
-    "open_opportunities",
+    *_OPEN_COUNTS,
     "plan_status",
     "plan_required",
     "plan_renewed",
 )
 """The plan family of the KPI frame; the last two are additions to the spec (what the
 ``no_plan`` and ``plan_ending`` alerts read)."""
-PLAN_COUNTS = (
-    "plan_days_left",
-    "objectives",
-    "objectives_on_track",
-    "objectives_at_risk",
-    "objectives_off_track",
-    "objectives_achieved",
-    "open_obstacles",
-    "open_opportunities",
-)
+PLAN_COUNTS = ("plan_days_left", *_OBJECTIVE_COUNTS, *_OPEN_COUNTS)
 """The plan columns that are whole numbers."""
 PLAN_STATUSES = ("on_track", "at_risk", "off_track", "no_objectives", "no_plan")
 OBJECTIVE_STATUSES = (
