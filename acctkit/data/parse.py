@@ -241,13 +241,14 @@ def repeated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     combinations = 1
     for name in columns:
         codes, distinct = pd.factorize(frame[name])
-        combinations *= max(len(distinct), 1)
+        width = max(len(distinct), 1)
+        combinations *= width
         if combinations >= 2**62:
             return (
                 frame.duplicated(columns, keep=False) & frame[columns].notna().all(axis=1)
             ).to_numpy()
         blank |= codes < 0
-        key *= max(len(distinct), 1)
+        key *= width
         key += codes
     known = key[~blank] if blank.any() else key
     ordered = np.sort(known)
