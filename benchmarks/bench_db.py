@@ -96,13 +96,12 @@ def decode_seconds(url: str, repeat: int) -> dict[str, float]:
     """The client's side of the PostgreSQL load before any check: the ADBC driver fetching
     every table into Arrow, wall time and this process's CPU time. Best of ``repeat``."""
     import adbc_driver_postgresql.dbapi as adbc
-    from sqlalchemy.engine import make_url
 
+    from acctkit.data.database import libpq_uri
     from acctkit.data.portfolio import TABLE_NAMES
 
-    uri = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     best = {"seconds": float("inf"), "cpu": float("inf")}
-    with adbc.connect(uri) as connection:
+    with adbc.connect(libpq_uri(url)) as connection:
         for _ in range(repeat):
             start, cpu = time.perf_counter(), time.process_time()
             with connection.cursor() as cursor:

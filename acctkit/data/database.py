@@ -239,11 +239,8 @@ class _Reader:
         snapshot = self._export_snapshot()
         if snapshot is None:
             return None
-        from sqlalchemy.engine import make_url
-
-        parsed = make_url(self.url).set(drivername="postgresql")
         try:
-            connection = adbc.connect(parsed.render_as_string(hide_password=False))
+            connection = adbc.connect(libpq_uri(self.url))
         except Exception:  # noqa: BLE001 - e.g. options libpq's URI does not take
             return None
         results: dict[str, RawTable | DatabaseError] = {}
@@ -360,6 +357,14 @@ class _Reader:
         result = self.connection.execute(sa.text(sql))
         columns = list(result.keys())
         return pd.DataFrame.from_records(result.fetchall(), columns=columns)
+
+
+def libpq_uri(url: str) -> str:
+    """A PostgreSQL SQLAlchemy URL as libpq's own URI (``postgresql://...``, the password
+    kept), as the ADBC driver takes it."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _adbc_reason(exc: Exception) -> str:

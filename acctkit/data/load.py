@@ -362,8 +362,7 @@ def _assemble(
                 )
             )
     if "accounts" in typed:
-        found, _ = check_references(typed, raws, unreliable(problems, raws), lookups)
-        problems.extend(found)
+        problems.extend(check_references(typed, raws, unreliable(problems, raws), lookups))
     if problems:
         raise DataValidationError(problems, source=source)
     return Portfolio(**_categorise(typed, lookups), source=source), skipped

@@ -127,13 +127,13 @@ def check_references(
     raws: dict[str, RawTable],
     broken: set[str],
     lookups: Lookups | None = None,
-) -> tuple[list[Problem], dict[str, np.ndarray]]:
+) -> list[Problem]:
     """Ids that must exist elsewhere; a broken target table is not checked against (its own
     problem is reported already, and every reference to it would only repeat it).
 
-    Also returns, per reference checked (``"table.column"``), the position of each value in
-    its target key (-1: blank or unknown), which the contact-account check and the
-    categorical dtypes reuse; ``lookups`` holds those already computed.
+    The position of each value in its target key (-1: blank or unknown) comes from
+    ``lookups`` (those computed already, and the rest computed there), which the
+    contact-account and plan checks here and the categorical dtypes reuse.
     """
     lookups = lookups or Lookups()
     problems, codes = [], {}
@@ -173,7 +173,7 @@ def check_references(
                 typed["accounts"], raws["accounts"], codes["accounts.parent_account_id"]
             )
         )
-    return problems, codes
+    return problems
 
 
 def _near_miss_hint(missing: np.ndarray, known: pd.Index) -> str:
